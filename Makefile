@@ -1,0 +1,108 @@
+# Build, test, demo and benchmark the runtime and the image tool.
+# Sources are found by wildcard: a new .c file under common/, runtime/ or
+# imagetool/ is built without touching this file.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+CC ?= cc
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build/default
+endif
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. $(SAN_FLAGS) -MMD -MP
+LDFLAGS += $(SAN_FLAGS)
+
+pc = $(shell pkg-config --libs $(1) 2>/dev/null)
+COMMON_LIBS = $(call pc,yajl libcrypto)
+RUNTIME_LIBS = $(call pc,libseccomp libcap) $(COMMON_LIBS)
+IMAGETOOL_LIBS = $(call pc,libcurl libarchive) $(COMMON_LIBS)
+
+COMMON_SRC := $(sort $(wildcard common/*.c))
+RUNTIME_SRC := $(sort $(shell find runtime -name '*.c'))
+IMAGETOOL_SRC := $(sort $(shell find imagetool -name '*.c'))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+COMMON_OBJ := $(call obj,$(COMMON_SRC))
+RUNTIME_LIB_OBJ := $(call obj,$(filter-out runtime/main.c,$(RUNTIME_SRC)))
+IMAGETOOL_LIB_OBJ := $(call obj,$(filter-out imagetool/main.c,$(IMAGETOOL_SRC)))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+RUNTIME_BIN := $(BUILD)/bin/runtime
+IMAGETOOL_BIN := $(BUILD)/bin/imagetool
+
+.PHONY: all deps check unit bats demo bench install clean fuzz
+all: $(RUNTIME_BIN) $(IMAGETOOL_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/libruntime.a: $(RUNTIME_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/libimagetool.a: $(IMAGETOOL_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(RUNTIME_BIN): $(call obj,runtime/main.c) $(BUILD)/libruntime.a $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+$(IMAGETOOL_BIN): $(call obj,imagetool/main.c) $(BUILD)/libimagetool.a $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(IMAGETOOL_LIBS)
+
+# Unit tests: tests/unit/<area>_<name>.c links the library of its area.
+$(BUILD)/tests/common_%: $(call obj,tests/unit/common_%.c) $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(COMMON_LIBS)
+$(BUILD)/tests/runtime_%: $(call obj,tests/unit/runtime_%.c) $(BUILD)/libruntime.a $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+$(BUILD)/tests/imagetool_%: $(call obj,tests/unit/imagetool_%.c) $(BUILD)/libimagetool.a $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(IMAGETOOL_LIBS)
+
+deps:
+	@deps/install
+
+# What the tests see: absolute paths of the binaries under test.
+TEST_ENV = RUNTIME=$(abspath $(RUNTIME_BIN)) IMAGETOOL=$(abspath $(IMAGETOOL_BIN)) \
+           PROJECT_ROOT=$(abspath .) BUILD_DIR=$(abspath $(BUILD)) SANITIZE=$(SANITIZE)
+
+check: deps
+	$(MAKE) all $(UNIT_BIN)
+	$(TEST_ENV) tests/run $(UNIT_BIN)
+
+# Run only some suites: make bats SUITES="tests/runtime/run.bats"
+bats: all
+	$(TEST_ENV) bats $(or $(SUITES),tests/runtime tests/imagetool tests/integration)
+
+demo: deps
+	$(MAKE) all
+	$(TEST_ENV) ./demo.sh
+
+bench: deps
+	$(MAKE) all
+	$(TEST_ENV) bench/run
+
+fuzz:
+	$(TEST_ENV) tests/fuzz/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(RUNTIME_BIN) $(DESTDIR)$(BINDIR)/runtime
+	install -m 0755 $(IMAGETOOL_BIN) $(DESTDIR)$(BINDIR)/imagetool
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,236 @@
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+int read_all_fd(int fd, char **out, size_t *len, struct error **err)
+{
+    size_t cap = 4096, n = 0;
+    CLEANUP_FREE char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap)
+            buf = xrealloc(buf, cap *= 2);
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return error_set(err, errno, "read");
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    *out = TAKE_PTR(buf);
+    return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len, struct error **err)
+{
+    CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "open %s", path);
+    if (read_all_fd(fd, out, len, err) < 0)
+        return error_prefix(err, "%s", path);
+    return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static void fsync_parent(const char *path)
+{
+    CLEANUP_FREE char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
+{
+    CLEANUP_FREE char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+    CLEANUP_CLOSE int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "create %s", tmp);
+    if (write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return error_set(err, e, "write %s", tmp);
+    }
+    if (rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return error_set(err, e, "rename %s to %s", tmp, path);
+    }
+    fsync_parent(path);
+    return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct error **err)
+{
+    CLEANUP_FREE char *p = xstrdup(path);
+    for (char *s = p + 1; ; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char saved = *s;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+            return error_set(err, errno, "mkdir %s", p);
+        *s = saved;
+        if (saved == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+        return error_set(err, ENOTDIR, "mkdir %s", path);
+    return 0;
+}
+
+static int rm_rf_children(int dfd, dev_t dev, struct error **err)
+{
+    DIR *d = fdopendir(dfd);
+    if (d == NULL) {
+        close(dfd);
+        return error_set(err, errno, "fdopendir");
+    }
+    CLEANUP_CLOSEDIR DIR *dir = d;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT)
+                continue;
+            return error_set(err, errno, "stat %s", de->d_name);
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (st.st_dev != dev)
+                return error_set(err, EXDEV, "%s is a mount point", de->d_name);
+            int child = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (child < 0)
+                return error_set(err, errno, "open %s", de->d_name);
+            if (rm_rf_children(child, dev, err) < 0)
+                return error_prefix(err, "%s", de->d_name);
+        }
+        if (unlinkat(dirfd(dir), de->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT)
+            return error_set(err, errno, "remove %s", de->d_name);
+    }
+    return 0;
+}
+
+int rm_rf_at(int dirfd, const char *name, struct error **err)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : error_set(err, errno, "stat %s", name);
+    if (S_ISDIR(st.st_mode)) {
+        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return error_set(err, errno, "open %s", name);
+        if (rm_rf_children(fd, st.st_dev, err) < 0)
+            return error_prefix(err, "remove %s", name);
+    }
+    if (unlinkat(dirfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT)
+        return error_set(err, errno, "remove %s", name);
+    return 0;
+}
+
+int rm_rf(const char *path, struct error **err)
+{
+    return rm_rf_at(AT_FDCWD, path, err);
+}
+
+bool path_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+char *path_join(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    while (la > 0 && a[la - 1] == '/')
+        la--;
+    while (*b == '/')
+        b++;
+    return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+    struct open_how how = {
+        .flags = (uint64_t)flags | O_CLOEXEC,
+        .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    while (*path == '/')
+        path++;
+    if (*path == '\0')
+        path = ".";
+    long fd;
+    do
+        fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    while (fd < 0 && errno == EAGAIN);
+    return (int)fd;
+}
+
+int mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
+{
+    CLEANUP_FREE char *p = xstrdup(path);
+    int cur = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+    char *save = NULL;
+    for (char *part = strtok_r(p, "/", &save); part && cur >= 0; part = strtok_r(NULL, "/", &save)) {
+        int next = -1;
+        if (strcmp(part, ".") != 0 && strcmp(part, "..") != 0 && mkdirat(cur, part, mode) < 0 && errno != EEXIST)
+            goto fail;
+        /* Re-resolve from the root so a symlinked component cannot escape. */
+        {
+            CLEANUP_FREE char *sofar = xasprintf("%.*s", (int)(part - p + strlen(part)), path);
+            next = open_in_root(rootfd, sofar, O_PATH | O_DIRECTORY, 0);
+        }
+        close(cur);
+        cur = next;
+        continue;
+    fail:
+        {
+            int e = errno;
+            close(cur);
+            errno = e;
+            return -1;
+        }
+    }
+    return cur;
+}

@@ -1,0 +1,33 @@
+/* File-system helpers shared by both programs. */
+#ifndef COMMON_FS_H
+#define COMMON_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+int read_all_fd(int fd, char **out, size_t *len, struct error **err);
+/* Whole file, NUL-terminated; *len may be NULL. */
+int read_file(const char *path, char **out, size_t *len, struct error **err);
+int write_all(int fd, const void *buf, size_t len);
+/* Write to "path.tmp-XXXXXX", fsync, rename over path (then fsync the dir). */
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
+/* mkdir -p; existing directories are fine. */
+int mkdir_p(const char *path, mode_t mode, struct error **err);
+/* rm -rf that never follows symlinks and stays on one file system. Missing is fine. */
+int rm_rf(const char *path, struct error **err);
+int rm_rf_at(int dirfd, const char *name, struct error **err);
+bool path_exists(const char *path);
+/* Join two path parts with exactly one '/'. */
+char *path_join(const char *a, const char *b);
+
+/* Open path beneath rootfd as if rootfd were "/": symlinks and ".." cannot
+ * leave it (openat2 RESOLVE_IN_ROOT). flags are open(2) flags. */
+int open_in_root(int rootfd, const char *path, int flags, mode_t mode);
+/* mkdir -p beneath rootfd with the same guarantee; returns an O_PATH fd of
+ * the last directory, or -1 with errno. */
+int mkdir_p_in_root(int rootfd, const char *path, mode_t mode);
+
+#endif

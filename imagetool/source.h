@@ -1,0 +1,47 @@
+/* Image sources: every transport imports an image into the store and names
+ * the single-platform manifest it stored. Unpack then works from the store
+ * alone. A new transport (appc, ...) is one more entry in source_table(). */
+#ifndef IMAGETOOL_SOURCE_H
+#define IMAGETOOL_SOURCE_H
+
+#include <stdbool.h>
+
+#include "common/digest.h"
+#include "common/error.h"
+#include "imagetool/image.h"
+#include "imagetool/store/store.h"
+
+struct import_opts {
+    struct platform platform;
+    bool quiet;
+    const char *creds;      /* USER:PASS for registries, or NULL */
+    bool tls_verify;        /* default true */
+    const char *authfile;   /* --authfile, or NULL */
+};
+
+struct imported {
+    char manifest_digest[DIGEST_STR_LEN + 1];
+    char *name; /* the name it was tagged with in the store, or NULL */
+};
+
+struct source {
+    const char *transport; /* "docker", "docker-archive", "oci", "oci-archive" */
+    /* rest: what follows "transport:" in the reference */
+    int (*import)(struct store *s, const char *rest, const struct import_opts *o, struct imported *out,
+                  struct error **err);
+};
+
+/* Split "transport:rest" and find the transport. Unknown transport: EXIT_INVALID. */
+int source_lookup(const char *ref, const struct source **src, const char **rest, struct error **err);
+/* lookup + import. */
+int source_import(struct store *s, const char *ref, const struct import_opts *o, struct imported *out,
+                  struct error **err);
+void imported_clear(struct imported *i);
+
+/* Transports (each in imagetool/sources/<name>.c). */
+extern const struct source source_docker_archive;
+extern const struct source source_oci_layout;
+extern const struct source source_oci_archive;
+extern const struct source source_docker_registry;
+
+#endif

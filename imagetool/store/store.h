@@ -1,0 +1,73 @@
+/* The content-addressable store: an OCI image layout at the store root
+ * (oci-layout, index.json, blobs/sha256/<hex>) plus a cache of extracted
+ * layers for the overlay backend. Every blob is verified while it streams
+ * in and renamed into place only when its digest matches. See specs/store.md. */
+#ifndef IMAGETOOL_STORE_H
+#define IMAGETOOL_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/digest.h"
+#include "common/error.h"
+
+#define STORE_DEFAULT_ROOT "/var/lib/imagetool"
+
+struct store;
+
+/* Open (creating the layout if needed). */
+int store_open(const char *root, struct store **out, struct error **err);
+void store_close(struct store *s);
+void store_closep(struct store **s);
+#define CLEANUP_STORE CLEANUP(store_closep)
+const char *store_root(const struct store *s);
+
+/* Locks: shared for readers, exclusive for index.json updates and gc. */
+int store_lock(struct store *s, bool exclusive, struct error **err);
+void store_unlock(struct store *s);
+
+/* Streaming blob writer: temp file under blobs/, sha256 while writing,
+ * renamed to blobs/sha256/<hex> on commit. expected may be NULL (the digest
+ * is then whatever came in). A mismatch is EXIT_INVALID and leaves nothing. */
+struct blob_writer;
+int store_blob_begin(struct store *s, const char *expected, struct blob_writer **out, struct error **err);
+int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, struct error **err);
+uint64_t blob_writer_size(const struct blob_writer *w);
+int store_blob_commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err);
+void store_blob_abort(struct blob_writer *w); /* removes the temp file; NULL is fine */
+
+int store_put_blob(struct store *s, const void *buf, size_t len, const char *expected,
+                   char digest_out[DIGEST_STR_LEN + 1], struct error **err);
+bool store_has_blob(struct store *s, const char *digest);
+char *store_blob_path(const struct store *s, const char *digest);
+int store_blob_open(struct store *s, const char *digest, struct error **err); /* fd */
+int store_blob_read(struct store *s, const char *digest, char **buf, size_t *len, struct error **err);
+
+/* Image names in index.json (annotation org.opencontainers.image.ref.name
+ * holds the full normalised name, e.g. "docker.io/library/busybox:latest"). */
+struct store_image {
+    char *name;            /* NULL for an untagged entry */
+    char *digest;          /* manifest digest */
+    char *media_type;
+    uint64_t size;
+};
+int store_tag(struct store *s, const char *name, const char *manifest_digest, const char *media_type,
+              uint64_t size, struct error **err);
+int store_untag(struct store *s, const char *name, struct error **err);
+int store_list(struct store *s, struct store_image **out, size_t *n, struct error **err);
+/* A name, a digest or a unique digest prefix -> the image. EXIT_NOTFOUND if none. */
+int store_resolve(struct store *s, const char *ref, struct store_image *out, struct error **err);
+void store_image_clear(struct store_image *img);
+void store_images_free(struct store_image *imgs, size_t n);
+
+/* Extracted-layer cache: layers/<diff_id hex>/ holding the layer applied to
+ * an empty directory with whiteouts in overlayfs form. Extracted once under
+ * a temp name and renamed; returns the directory path. */
+int store_layer_ensure(struct store *s, const char *blob_digest, const char *diff_id, char **dir_out,
+                       struct error **err);
+
+/* Drop blobs and cached layers no tagged image reaches. */
+int store_gc(struct store *s, uint64_t *freed_bytes, size_t *freed_blobs, struct error **err);
+
+#endif

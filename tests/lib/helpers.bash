@@ -1,0 +1,54 @@
+# Shared bats helpers. Suites load it with: load ../lib/helpers
+# RUNTIME and IMAGETOOL are absolute paths set by the Makefile.
+
+: "${RUNTIME:?run the suites through make check or make bats}"
+: "${IMAGETOOL:?}"
+SHARED_DIR="${PROJECT_ROOT}/../shared"
+SHARED_IMAGES="${SHARED_DIR}/images/real"
+BUSYBOX=/bin/busybox
+
+# Fail the test with a message.
+fail() {
+    echo "FAIL: $*" >&2
+    return 1
+}
+
+# Skip unless ../shared/images/real exists (it is absent in a user's clone).
+require_shared_images() {
+    [ -d "$SHARED_IMAGES" ] || skip "../shared/images/real is absent (not a project checkout with shared/)"
+}
+
+# make_busybox_rootfs DIR: a minimal rootfs with busybox-static and its applets.
+make_busybox_rootfs() {
+    local root=$1
+    mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin,var}
+    cp "$BUSYBOX" "$root/bin/busybox"
+    "$root/bin/busybox" --install -s "$root/bin"
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+    chmod 1777 "$root/tmp"
+}
+
+# make_bundle DIR [ARGS...]: a bundle with a busybox rootfs and the config.json
+# of `runtime spec`, with process.args set to ARGS (default: sh) and terminal off.
+make_bundle() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    make_busybox_rootfs "$dir/rootfs"
+    (cd "$dir" && "$RUNTIME" spec) || return 1
+    local args='["sh"]'
+    [ $# -gt 0 ] && args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+    config_edit "$dir" ".process.args = $args | .process.terminal = false"
+}
+
+# config_edit BUNDLE JQ-FILTER: rewrite BUNDLE/config.json through jq.
+config_edit() {
+    local cfg="$1/config.json"
+    jq "$2" "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+}
+
+# unique_id: a container id unique to this test.
+unique_id() {
+    echo "t$$-${BATS_TEST_NUMBER:-0}-$RANDOM"
+}
