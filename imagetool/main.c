@@ -22,6 +22,7 @@ static const struct command {
     { "gc", cmd_gc, "drop blobs and cached layers no image uses" },
     { "umount", cmd_umount, "unmount an overlay bundle's rootfs" },
     { "rm-bundle", cmd_rm_bundle, "unmount and delete a bundle" },
+    { "apply-layer", cmd_apply_layer, "apply one layer tar to a directory (like umoci raw unpack)" },
 };
 
 static void usage(FILE *out)

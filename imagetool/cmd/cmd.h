@@ -22,5 +22,6 @@ int cmd_gc(int argc, char **argv, const struct global_opts *g, struct error **er
 int cmd_unpack(int argc, char **argv, const struct global_opts *g, struct error **err);
 int cmd_umount(int argc, char **argv, const struct global_opts *g, struct error **err);
 int cmd_rm_bundle(int argc, char **argv, const struct global_opts *g, struct error **err);
+int cmd_apply_layer(int argc, char **argv, const struct global_opts *g, struct error **err);
 
 #endif
