@@ -89,8 +89,9 @@ static struct spec_resources *resources(void)
 {
     struct spec_resources *r = xcalloc(1, sizeof(*r));
     r->has_memory = r->has_cpu = r->has_pids_limit = true;
-    r->memory.has_limit = true;
+    r->memory.has_limit = r->memory.has_swap = true;
     r->memory.limit = 209715200;
+    r->memory.swap = 314572800; /* memory+swap, as v1 counts it */
     if (mode != CGROUP_MODE_V2) {
         r->memory.has_reservation = r->memory.has_swappiness = true;
         r->memory.reservation = 104857600;
@@ -120,7 +121,8 @@ static void check_files(struct cgroup *cg)
     if (mode == CGROUP_MODE_V2) {
         const char *d = cgroup_path_of(cg, "memory");
         struct { const char *file, *want; } v2[] = {
-            {"memory.max", "209715200"}, {"memory.low", "104857600"}, {"cpu.weight", "20"},
+            {"memory.max", "209715200"}, {"memory.low", "104857600"}, {"memory.swap.max", "104857600"},
+            {"cpu.weight", "20"},
             {"cpu.max", "50000 100000"}, {"pids.max", "64"},          {"cpuset.cpus", "0"},
         };
         for (size_t i = 0; i < sizeof(v2) / sizeof(*v2); i++) {
@@ -131,7 +133,8 @@ static void check_files(struct cgroup *cg)
     }
     struct { const char *ctl, *file, *want; } v1[] = {
         {"memory", "memory.limit_in_bytes", "209715200"}, {"memory", "memory.soft_limit_in_bytes", "104857600"},
-        {"memory", "memory.swappiness", "30"},            {"cpu", "cpu.shares", "512"},
+        {"memory", "memory.swappiness", "30"},            {"memory", "memory.memsw.limit_in_bytes", "314572800"},
+        {"cpu", "cpu.shares", "512"},
         {"cpu", "cpu.cfs_quota_us", "50000"},             {"cpu", "cpu.cfs_period_us", "100000"},
         {"pids", "pids.max", "64"},                       {"cpuset", "cpuset.cpus", "0"},
     };
