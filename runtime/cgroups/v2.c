@@ -152,12 +152,6 @@ static int v2_unified(const char *dir, const struct spec_kv *kv, size_t n, struc
     return 0;
 }
 
-static bool devices_all_allowed(const struct spec_device_rule *rules, size_t n)
-{
-    /* Only a trailing allow-all leaves nothing to enforce. */
-    return n > 0 && rules[n - 1].allow && (rules[n - 1].type == NULL || strcmp(rules[n - 1].type, "a") == 0);
-}
-
 int cg_v2_apply(struct cgroup *cg, const struct spec_resources *r, struct error **err)
 {
     const char *dir = cg->dirs[0].path;
@@ -174,8 +168,7 @@ int cg_v2_apply(struct cgroup *cg, const struct spec_resources *r, struct error 
         if (cg_writef(dir, file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
             return -1;
     }
-    if (r->n_devices > 0 && !devices_all_allowed(r->devices, r->n_devices) &&
-        cg_v2_devices(dir, r->devices, r->n_devices, err) < 0)
+    if (r->n_devices > 0 && cg_v2_devices(dir, r->devices, r->n_devices, err) < 0)
         return -1;
     return v2_unified(dir, r->unified, r->n_unified, err);
 }

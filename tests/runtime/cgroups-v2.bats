@@ -36,4 +36,6 @@ unit_binary() {
     echo "$output" | grep -q '^ok .* v2 cpu.max$'
     echo "$output" | grep -q '^ok .* unified pids.max verbatim$'
     echo "$output" | grep -q '^ok .* no directory left after destroy$'
+    # Device rules enforced by the eBPF filter.
+    echo "$output" | grep -q '^ok .* /dev/kmsg read only (bits 7)$'
 }

@@ -3,6 +3,7 @@
  * and a child process, created, inspected, frozen, killed and destroyed.
  * Needs root; says "skip" otherwise. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,10 +241,25 @@ static void test_all_or_nothing(void)
     free_resources(r);
 }
 
-static void test_v1_devices(void)
+/* In the cgroup: /dev/null (default list) usable, /dev/kmsg readable by
+ * the rule but not writable. Exit status bits say which held. */
+static int probe_devices(int go)
 {
-    if (mode == CGROUP_MODE_V2)
-        return;
+    char c;
+    if (read(go, &c, 1) != 1)
+        return 0;
+    int bits = 0, fd;
+    if ((fd = open("/dev/null", O_RDWR)) >= 0 && close(fd) == 0)
+        bits |= 1;
+    if ((fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK)) >= 0 && close(fd) == 0)
+        bits |= 2;
+    if (open("/dev/kmsg", O_WRONLY) < 0 && errno == EPERM)
+        bits |= 4;
+    return bits;
+}
+
+static void test_devices(void)
+{
     CLEANUP_ERROR struct error *err = NULL;
     CLEANUP_CGROUP struct cgroup *cg = NULL;
     CLEANUP_FREE char *path = xasprintf("/%s-dev", name);
@@ -252,12 +268,30 @@ static void test_v1_devices(void)
     r->n_devices = 2;
     r->devices = xcalloc(2, sizeof(*r->devices));
     r->devices[0] = (struct spec_device_rule){.allow = false, .access = "rwm"};
-    r->devices[1] = (struct spec_device_rule){.allow = true, .type = "b", .has_major = true, .major = 7,
-                                              .has_minor = true, .minor = 0, .access = "r"};
-    ok(cg && cgroup_create(cg, r, 0, &err) == 0, "devices rules: %s", err ? err->msg : "ok");
-    CLEANUP_FREE char *list = read_ctl(cg ? cgroup_path_of(cg, "devices") : NULL, "devices.list");
-    ok(strstr(list, "b 7:0 r") && strstr(list, "c 1:3 rwm") && !strstr(list, "a *:* rwm"),
-       "devices.list: deny all, the rule, the defaults");
+    r->devices[1] = (struct spec_device_rule){.allow = true, .type = "c", .has_major = true, .major = 1,
+                                              .has_minor = true, .minor = 11, .access = "r"};
+    int go[2];
+    if (pipe(go) < 0)
+        return;
+    pid_t child = fork();
+    if (child == 0) {
+        close(go[1]);
+        _exit(probe_devices(go[0]));
+    }
+    close(go[0]);
+    ok(cg && cgroup_create(cg, r, child, &err) == 0, "devices rules: %s", err ? err->msg : "ok");
+    if (write(go[1], "x", 1) != 1)
+        kill(child, SIGKILL);
+    close(go[1]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 7, "in the cgroup: /dev/null allowed, /dev/kmsg read only (bits %d)",
+       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (mode != CGROUP_MODE_V2) {
+        CLEANUP_FREE char *list = read_ctl(cg ? cgroup_path_of(cg, "devices") : NULL, "devices.list");
+        ok(strstr(list, "c 1:11 r") && strstr(list, "c 1:3 rwm") && !strstr(list, "a *:* rwm"),
+           "devices.list: deny all, the rule, the defaults");
+    }
     ok(cg && cgroup_destroy(cg, &err) == 0 && all_gone(cg), "devices cgroup removed");
     free_resources(r);
 }
@@ -299,7 +333,7 @@ int main(void)
     }
     test_real_cgroup();
     test_all_or_nothing();
-    test_v1_devices();
+    test_devices();
     test_unified();
     return tap_done();
 }
