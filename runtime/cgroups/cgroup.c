@@ -95,7 +95,7 @@ fail:
     if (pid > 0)
         detach_from_created(pid, created);
     cg_remove_created(created);
-    return error_prefix(err, "cgroup");
+    return -1;
 }
 
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err)
