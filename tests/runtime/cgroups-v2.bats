@@ -39,3 +39,48 @@ unit_binary() {
     # Device rules enforced by the eBPF filter.
     echo "$output" | grep -q '^ok .* /dev/kmsg read only (bits 7)$'
 }
+
+# A payload that runs containers with the runtime inside the VM and prints
+# "R: key=value" lines for the assertions.
+write_runtime_payload() {
+    cat >"$1" <<PAYLOAD
+set -u
+rt() { "$RUNTIME" --root /run/rt "\$@"; }
+cd "$BUNDLE"
+rt run -d demo; echo "R: run=\$?"
+pid=\$(rt state demo | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+echo "R: cgroup=\$(cat /proc/\$pid/cgroup)"
+d=/sys/fs/cgroup/cgv2-demo
+for f in memory.max memory.swap.max cpu.max cpu.weight pids.max; do
+    echo "R: \$f=\$(cat \$d/\$f 2>&1)"
+done
+echo "R: procs=\$(cat \$d/cgroup.procs | wc -l)"
+rt kill --all demo KILL; echo "R: killall=\$?"
+rt delete -f demo; echo "R: delete=\$?"
+[ -e \$d ] && echo "R: left=yes" || echo "R: left=no"
+PAYLOAD
+}
+
+@test "cgroup v2: runtime run applies the Mesos demo limits on a v2-only VM and delete removes the cgroup" {
+    BUNDLE="$BATS_TEST_TMPDIR/bundle"
+    make_bundle "$BUNDLE" sleep 60
+    config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-demo" |
+        .linux.resources = {"memory":{"limit":209715200,"swap":314572800},
+                            "cpu":{"shares":1024,"quota":100000,"period":100000},"pids":{"limit":100}}'
+    write_runtime_payload "$BATS_TEST_TMPDIR/payload"
+    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    echo "$output"
+    [ "$status" = 0 ]
+    r() { echo "$output" | sed -n "s/^R: $1=//p"; }
+    [ "$(r run)" = 0 ]
+    [ "$(r cgroup)" = "0::/cgv2-demo" ]
+    [ "$(r memory.max)" = 209715200 ]
+    [ "$(r memory.swap.max)" = 104857600 ]
+    [ "$(r cpu.max)" = "100000 100000" ]
+    [ "$(r cpu.weight)" = 39 ]
+    [ "$(r pids.max)" = 100 ]
+    [ "$(r procs)" = 1 ]
+    [ "$(r killall)" = 0 ]
+    [ "$(r delete)" = 0 ]
+    [ "$(r left)" = no ]
+}
