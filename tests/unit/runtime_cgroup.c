@@ -100,6 +100,11 @@ static struct spec_resources *resources(void)
     } else {
         r->memory.has_reservation = true;
         r->memory.reservation = 104857600;
+        r->has_blkio_weight = true;
+        r->blkio_weight = 500;
+        r->n_hugepage_limits = 1;
+        r->hugepage_limits = xcalloc(1, sizeof(*r->hugepage_limits));
+        r->hugepage_limits[0] = (struct spec_hugepage_limit){xstrdup("2MB"), 4194304};
     }
     r->cpu.has_shares = r->cpu.has_quota = r->cpu.has_period = true;
     r->cpu.shares = 512;
@@ -114,6 +119,9 @@ static void free_resources(struct spec_resources *r)
 {
     free(r->cpu.cpus);
     free(r->devices);
+    for (size_t i = 0; i < r->n_hugepage_limits; i++)
+        free(r->hugepage_limits[i].page_size);
+    free(r->hugepage_limits);
     free(r);
 }
 
@@ -125,6 +133,7 @@ static void check_files(struct cgroup *cg)
             {"memory.max", "209715200"}, {"memory.low", "104857600"}, {"memory.swap.max", "104857600"},
             {"cpu.weight", "20"},
             {"cpu.max", "50000 100000"}, {"pids.max", "64"},          {"cpuset.cpus", "0"},
+            {"io.weight", "default 4950"}, {"hugetlb.2MB.max", "4194304"},
         };
         for (size_t i = 0; i < sizeof(v2) / sizeof(*v2); i++) {
             CLEANUP_FREE char *got = read_ctl(d, v2[i].file);
