@@ -49,6 +49,25 @@ static int make_one_dir(const struct cgroup *cg, const struct cgroup_dir *d, cha
     return 0;
 }
 
+void cg_forget_dir(struct cgroup *cg, size_t i, char **created)
+{
+    struct cgroup_dir *d = &cg->dirs[i];
+    size_t ml = d->mount ? strlen(d->mount) : 0;
+    /* Undo what we made beneath its mount point, deepest first. */
+    for (size_t n = strv_len(created); ml && n > 0; n--) {
+        char *p = created[n - 1];
+        if (strncmp(p, d->mount, ml) == 0 && p[ml] == '/') {
+            rmdir(p);
+            p[0] = '\0'; /* still in the list, but names nothing to remove */
+        }
+    }
+    free(d->name);
+    free(d->mount);
+    free(d->path);
+    memmove(d, d + 1, (cg->n_dirs - i - 1) * sizeof(*d));
+    cg->n_dirs--;
+}
+
 int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err)
 {
     for (size_t i = 0; i < cg->n_dirs; i++) {
@@ -57,12 +76,7 @@ int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err)
             continue;
         if (cg->mode == CGROUP_MODE_HYBRID && strcmp(cg->dirs[i].name, "unified") == 0) {
             log_warn("cgroup: going on without the unified hierarchy: %s", e->msg);
-            free(cg->dirs[i].name);
-            free(cg->dirs[i].mount);
-            free(cg->dirs[i].path);
-            memmove(&cg->dirs[i], &cg->dirs[i + 1], (cg->n_dirs - i - 1) * sizeof(*cg->dirs));
-            cg->n_dirs--;
-            i--;
+            cg_forget_dir(cg, i--, *created);
             continue;
         }
         if (err)
@@ -87,7 +101,7 @@ static int rmdir_patiently(const char *path)
 void cg_remove_created(char **created)
 {
     for (size_t n = strv_len(created); n > 0; n--)
-        if (rmdir_patiently(created[n - 1]) < 0)
+        if (created[n - 1][0] != '\0' && rmdir_patiently(created[n - 1]) < 0)
             log_warn("cgroup: cannot remove %s: %s", created[n - 1], strerror(errno));
 }
 

@@ -334,6 +334,31 @@ static void test_unified(void)
     free(r);
 }
 
+/* Hybrid: a unified hierarchy that refuses us must not refuse the container. */
+static void test_hybrid_unified_refused(void)
+{
+    if (mode != CGROUP_MODE_HYBRID)
+        return;
+    CLEANUP_ERROR struct error *err = NULL;
+    CLEANUP_FREE char *parent = xasprintf("%s/unified/%s-lim", CGROUP_MOUNT_ROOT, name);
+    CLEANUP_FREE char *path = xasprintf("/%s-lim/c", name), *top = xasprintf("/%s-lim", name);
+    ok(mkdir(parent, 0755) == 0 && cg_write(parent, "cgroup.max.descendants", "0", &err) == 0,
+       "unified parent that allows no children");
+    CLEANUP_CGROUP struct cgroup *cg = NULL;
+    cgroup_new(path, "unused", &cg, &err);
+    ok(cg && cgroup_create(cg, NULL, 0, &err) == 0, "create succeeds without the unified hierarchy: %s",
+       err ? err->msg : "ok");
+    ok(cg && cgroup_path_of(cg, "unified") == NULL && cgroup_path_of(cg, "memory") != NULL,
+       "the unified directory is dropped, the v1 ones kept");
+    ok(cg && cgroup_destroy(cg, &err) == 0 && all_gone(cg), "destroyed");
+    CLEANUP_CGROUP struct cgroup *topcg = NULL;
+    cgroup_new(top, "unused", &topcg, NULL);
+    if (topcg)
+        cgroup_destroy(topcg, NULL); /* the ancestors we made, as runc leaves them */
+    rmdir(parent);
+    ok(!path_exists(parent) && topcg && all_gone(topcg), "cleaned up");
+}
+
 int main(void)
 {
     snprintf(name, sizeof(name), "cgtest-%d", (int)getpid());
@@ -350,5 +375,6 @@ int main(void)
     test_all_or_nothing();
     test_devices();
     test_unified();
+    test_hybrid_unified_refused();
     return tap_done();
 }
