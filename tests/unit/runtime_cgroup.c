@@ -189,6 +189,11 @@ static void check_freeze(struct cgroup *cg)
     CLEANUP_FREE char *state = read_ctl(dir, mode == CGROUP_MODE_V2 ? "cgroup.freeze" : "freezer.state");
     is_str(state, mode == CGROUP_MODE_V2 ? "1" : "FROZEN", "frozen");
     ok(cgroup_freeze(cg, false, &err) == 0, "thaw");
+    /* A paused container stays paused when signalled (SIGCONT is harmless). */
+    cgroup_freeze(cg, true, NULL);
+    ok(cgroup_signal_all(cg, SIGCONT, &err) == 0, "signal_all SIGCONT while frozen");
+    CLEANUP_FREE char *after = read_ctl(dir, mode == CGROUP_MODE_V2 ? "cgroup.freeze" : "freezer.state");
+    is_str(after, mode == CGROUP_MODE_V2 ? "1" : "FROZEN", "still frozen after the signal");
 }
 
 static void check_persist(const struct cgroup *cg)
