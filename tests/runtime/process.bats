@@ -34,7 +34,7 @@ teardown() { core_teardown; }
     [ "$status" -eq 0 ]
     [ "$output" = /work/dir ]
     config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
-    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    run rt run --bundle "$BUNDLE" "$ID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"process.cwd"*"/no/such/dir"* ]]
     [ ! -e "$ROOT/$ID" ]
