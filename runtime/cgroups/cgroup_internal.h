@@ -70,6 +70,5 @@ void cg_remove_created(char **created);
 /* Give up directory i (a hybrid host's unified one that failed): remove
  * what we created beneath its mount point and drop it from cg. */
 void cg_forget_dir(struct cgroup *cg, size_t i, char **created);
-int cg_rmdir_tree(const char *path, struct error **err);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -229,6 +230,12 @@ static void test_real_cgroup(void)
     check_child_joined(cg, child);
     check_persist(cg);
     check_freeze(cg);
+    cgroup_freeze(cg, false, NULL);
+    time_t t0 = time(NULL);
+    CLEANUP_ERROR struct error *busy = NULL;
+    ok(cgroup_destroy(cg, &busy) < 0 && busy && busy->errnum == EBUSY && strstr(busy->msg, "remove cgroup"),
+       "destroy with a live process fails: %s", busy ? busy->msg : "");
+    ok(time(NULL) - t0 <= 4, "... after one short wait for all hierarchies (%lds)", (long)(time(NULL) - t0));
     ok(cgroup_signal_all(cg, SIGKILL, &err) == 0, "signal_all SIGKILL");
     int status = 0;
     ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child killed");
