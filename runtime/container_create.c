@@ -218,7 +218,7 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     if (p->o->pid_file) {
         char buf[32];
         int n = snprintf(buf, sizeof(buf), "%d", (int)l->pid);
-        if (write_file_atomic(p->o->pid_file, buf, n, 0644, err) < 0)
+        if (write_file_replace(p->o->pid_file, buf, n, 0644, err) < 0)
             return error_prefix(err, "--pid-file");
     }
     return 0;
