@@ -95,7 +95,7 @@ void init_main(const struct init_args *a)
     CLEANUP_ERROR struct error *err = NULL;
     struct exec_plan x = { 0 };
     if (wait_go(a, &err) < 0 || become_root_in_userns(a, &err) < 0 ||
-        ns_enter_early(a->ns, &err) < 0 || ns_enter_cgroup(a->ns, &err) < 0 ||
+        (!a->ns_entered && ns_enter_early(a->ns, &err) < 0) || ns_enter_cgroup(a->ns, &err) < 0 ||
         process_set_hostname(a->spec, &err) < 0 || setup_rootfs(a, &err) < 0 ||
         become_user(a, &err) < 0 || process_prepare_exec(a->spec->process, &x, &err) < 0)
         fail(a, err);
