@@ -33,10 +33,10 @@ static int wait_go(const struct init_args *a, struct error **err)
 
 static int become_root_in_userns(const struct init_args *a, struct error **err)
 {
-    if (!ns_new(a->ns, NS_USER))
+    if (!a->ns->wanted[NS_USER])
         return 0;
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-        return error_set(err, errno, "become root in the new user namespace (is 0 mapped?)");
+        return error_set(err, errno, "become root in the user namespace (is 0 mapped?)");
     return 0;
 }
 
