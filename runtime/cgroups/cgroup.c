@@ -97,25 +97,6 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err)
     return 0;
 }
 
-void cgroup_allow_devices(struct cgroup *cg, const struct spec_device *devices, size_t n)
-{
-    cg->extra_devices = xrealloc(cg->extra_devices, (cg->n_extra_devices + n + 1) * sizeof(*cg->extra_devices));
-    for (size_t i = 0; i < n; i++) {
-        const char *t = devices[i].type ? devices[i].type : "";
-        if (strcmp(t, "c") != 0 && strcmp(t, "u") != 0 && strcmp(t, "b") != 0)
-            continue;
-        cg->extra_devices[cg->n_extra_devices++] = (struct spec_device_rule){
-            .allow = true,
-            .type = (char *)(t[0] == 'b' ? "b" : "c"), /* "u" (unbuffered) is a char device */
-            .has_major = true,
-            .major = devices[i].major,
-            .has_minor = true,
-            .minor = devices[i].minor,
-            .access = (char *)"rwm",
-        };
-    }
-}
-
 void cgroup_emit(const struct cgroup *cg, yajl_gen g)
 {
     jg_obj_open(g);
@@ -204,7 +185,6 @@ void cgroup_free(struct cgroup *cg)
         free(cg->dirs[i].path);
     }
     free(cg->dirs);
-    free(cg->extra_devices);
     free(cg);
 }
 

@@ -22,10 +22,6 @@ struct cgroup;
 
 /* Resolve the container's cgroup (nothing created yet). */
 int cgroup_new(const char *cgroups_path, const char *id, struct cgroup **out, struct error **err);
-/* Allow the container's linux.devices in its device rules, as runc does
- * (one "rwm" allow rule each, after linux.resources.devices). Call before
- * cgroup_create; FIFOs are not device-controlled and are skipped. */
-void cgroup_allow_devices(struct cgroup *cg, const struct spec_device *devices, size_t n);
 /* Create the directories, apply r (may be NULL) and move pid in. On error,
  * whatever was created is removed again. */
 int cgroup_create(struct cgroup *cg, const struct spec_resources *r, pid_t pid, struct error **err);

@@ -22,8 +22,6 @@ struct cgroup {
     enum cgroup_mode mode;
     struct cgroup_dir *dirs;
     size_t n_dirs;
-    struct spec_device_rule *extra_devices; /* from linux.devices */
-    size_t n_extra_devices;
 };
 
 /* hierarchy.c: turn cgroupsPath into one directory per hierarchy. */
@@ -49,14 +47,14 @@ const struct cgroup_dir *cgroup_dir_of(const struct cgroup *cg, const char *cont
 
 /* v1.c and v1_devices.c */
 int cg_v1_apply(struct cgroup *cg, const struct spec_resources *r, struct error **err);
-int cg_v1_devices(const struct cgroup *cg, const char *dir, const struct spec_resources *r, struct error **err);
+int cg_v1_devices(const char *dir, const struct spec_device_rule *rules, size_t n, struct error **err);
 /* Give a new cpuset directory its parent's cpus and mems (v1 leaves them empty). */
 int cg_v1_cpuset_inherit(const char *dir, struct error **err);
 
 /* v2.c */
 int cg_v2_apply(struct cgroup *cg, const struct spec_resources *r, struct error **err);
 /* v2_devices.c: the device rules (v2 has no devices files: eBPF). */
-int cg_v2_devices(const struct cgroup *cg, const char *dir, const struct spec_resources *r, struct error **err);
+int cg_v2_devices(const char *dir, const struct spec_device_rule *rules, size_t n, struct error **err);
 /* Enable in dir's cgroup.subtree_control every controller dir offers. */
 void cg_v2_enable_controllers(const char *dir);
 /* runc's conversions, exposed for the unit test. */

@@ -22,8 +22,7 @@ static struct dev_rule from_spec(const struct spec_device_rule *s)
     };
 }
 
-void dev_rules_reduce(const struct spec_device_rule *rules, size_t n, const struct spec_device_rule *extra,
-                      size_t n_extra, struct dev_rules *out)
+void dev_rules_reduce(const struct spec_device_rule *rules, size_t n, struct dev_rules *out)
 {
     size_t start = 0;
     *out = (struct dev_rules){.default_allow = true};
@@ -35,13 +34,9 @@ void dev_rules_reduce(const struct spec_device_rule *rules, size_t n, const stru
         }
     }
     size_t n_defaults = out->default_allow ? 0 : sizeof(default_allowed) / sizeof(*default_allowed);
-    if (out->default_allow)
-        n_extra = 0; /* everything is allowed already */
-    out->list = xcalloc(n - start + n_extra + n_defaults + 1, sizeof(*out->list));
+    out->list = xcalloc(n - start + n_defaults + 1, sizeof(*out->list));
     for (size_t i = start; i < n; i++)
         out->list[out->n++] = from_spec(&rules[i]);
-    for (size_t i = 0; i < n_extra; i++)
-        out->list[out->n++] = from_spec(&extra[i]);
     for (size_t i = 0; i < n_defaults; i++)
         out->list[out->n++] = default_allowed[i];
 }

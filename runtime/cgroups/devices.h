@@ -25,10 +25,9 @@ struct dev_rules {
 
 /* A rule of type "a" resets the default and forgets what came before (the
  * v1 kernel's semantics), so only the rules after the last one count. When
- * the default is deny, the extra allow rules (linux.devices) and runc's default allow list (null, zero, full, random,
+ * the default is deny, runc's default allow list (null, zero, full, random,
  * urandom, tty, ptmx, pts, tun, mknod of anything) follows. */
-void dev_rules_reduce(const struct spec_device_rule *rules, size_t n, const struct spec_device_rule *extra,
-                      size_t n_extra, struct dev_rules *out);
+void dev_rules_reduce(const struct spec_device_rule *rules, size_t n, struct dev_rules *out);
 void dev_rules_free(struct dev_rules *r);
 
 #endif

@@ -212,7 +212,7 @@ int cg_v1_apply(struct cgroup *cg, const struct spec_resources *r, struct error 
         return -1;
     if (r->n_devices > 0) {
         const char *dir;
-        if (need_dir(cg, "devices", &dir, err) < 0 || cg_v1_devices(cg, dir, r, err) < 0)
+        if (need_dir(cg, "devices", &dir, err) < 0 || cg_v1_devices(dir, r->devices, r->n_devices, err) < 0)
             return -1;
     }
     return 0;

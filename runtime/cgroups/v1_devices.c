@@ -23,10 +23,10 @@ static int write_rule(const char *dir, const struct dev_rule *r, struct error **
                      r->access);
 }
 
-int cg_v1_devices(const struct cgroup *cg, const char *dir, const struct spec_resources *r, struct error **err)
+int cg_v1_devices(const char *dir, const struct spec_device_rule *rules, size_t n, struct error **err)
 {
     struct dev_rules reduced;
-    dev_rules_reduce(r->devices, r->n_devices, cg->extra_devices, cg->n_extra_devices, &reduced);
+    dev_rules_reduce(rules, n, &reduced);
     int rc = 0;
     if (reduced.reset && cg_write(dir, reduced.default_allow ? "devices.allow" : "devices.deny", "a", err) < 0)
         rc = -1;

@@ -168,7 +168,7 @@ int cg_v2_apply(struct cgroup *cg, const struct spec_resources *r, struct error 
         if (cg_writef(dir, file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
             return -1;
     }
-    if (r->n_devices > 0 && cg_v2_devices(cg, dir, r, err) < 0)
+    if (r->n_devices > 0 && cg_v2_devices(dir, r->devices, r->n_devices, err) < 0)
         return -1;
     return v2_unified(dir, r->unified, r->n_unified, err);
 }

@@ -91,10 +91,10 @@ static int load(const struct bpf_insn *prog, size_t n, struct error **err)
     return fd;
 }
 
-int cg_v2_devices(const struct cgroup *cg, const char *dir, const struct spec_resources *r, struct error **err)
+int cg_v2_devices(const char *dir, const struct spec_device_rule *rules, size_t n, struct error **err)
 {
     struct dev_rules reduced;
-    dev_rules_reduce(r->devices, r->n_devices, cg->extra_devices, cg->n_extra_devices, &reduced);
+    dev_rules_reduce(rules, n, &reduced);
     if (reduced.default_allow && reduced.n == 0) {
         dev_rules_free(&reduced);
         return 0; /* allow everything: nothing to attach */
