@@ -96,3 +96,20 @@ PAYLOAD
     [ "$(r plain-cgroup)" = "0::/plain" ]
     [ "$(r plain-left)" = no ]
 }
+
+@test "cgroup v2: device rules hold inside a container (the runtime's eBPF filter)" {
+    BUNDLE="$BATS_TEST_TMPDIR/bundle"
+    make_bundle "$BUNDLE" sh -c 'head -c 1 /dev/kmsg >/dev/null && echo kmsg-read-ok; echo x >/dev/kmsg && echo kmsg-write-ok; echo y >/dev/null && echo null-ok'
+    config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-dev" |
+        .linux.devices = [{"path":"/dev/kmsg","type":"c","major":1,"minor":11,"fileMode":438}] |
+        .linux.resources.devices += [{"allow":true,"type":"c","major":1,"minor":11,"access":"r"}]'
+    printf 'cd %s\n%s --root /run/rt run dev 2>&1 | sed "s/^/R: /"\n' "$BUNDLE" "$RUNTIME" >"$BATS_TEST_TMPDIR/payload"
+    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    echo "$output"
+    [ "$status" = 0 ]
+    [[ "$output" == *"R: "*"/dev/kmsg"*"No such file"* ]] && skip "linux.devices are not created in the container yet (rootfs)"
+    [[ "$output" == *"R: kmsg-read-ok"* ]]
+    [[ "$output" != *kmsg-write-ok* ]]
+    [[ "$output" == *"/dev/kmsg: Operation not permitted"* ]]
+    [[ "$output" == *"R: null-ok"* ]]
+}

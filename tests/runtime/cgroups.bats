@@ -206,3 +206,18 @@ init_pid() { rt state "$ID" | jq -r .pid; }
     [[ "$ours" == *"oom_kill_disable 1"* ]]
     [[ "$ours" == *"77"* ]]
 }
+
+@test "cgroups: device rules hold inside the container (read allowed, write refused)" {
+    make_bundle "$BUNDLE" sh -c 'head -c 1 /dev/kmsg >/dev/null && echo kmsg-read-ok; echo x >/dev/kmsg && echo kmsg-write-ok; echo y >/dev/null && echo null-ok'
+    config_edit "$BUNDLE" ".linux.cgroupsPath = \"$CGPATH\" |
+        .linux.devices = [{\"path\":\"/dev/kmsg\",\"type\":\"c\",\"major\":1,\"minor\":11,\"fileMode\":438}] |
+        .linux.resources.devices += [{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":11,\"access\":\"r\"}]"
+    run bash -c 'cd "$1" && "$2" --root "$3" run "$4" 2>&1' _ "$BUNDLE" "$RUNTIME" "$STATE" "$ID"
+    echo "$output"
+    [[ "$output" == *"/dev/kmsg"*"No such file"* ]] && skip "linux.devices are not created in the container yet (rootfs)"
+    [[ "$output" == *kmsg-read-ok* ]]
+    [[ "$output" != *kmsg-write-ok* ]]
+    [[ "$output" == *"/dev/kmsg: Operation not permitted"* ]]
+    [[ "$output" == *null-ok* ]]
+    [ -z "$(cgroup_dirs "$CGPATH")" ]
+}
