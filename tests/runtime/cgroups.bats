@@ -45,6 +45,15 @@ start_sleeper() {
 
 init_pid() { rt state "$ID" | jq -r .pid; }
 
+# kill is asynchronous: wait (up to 5 s) until the container is stopped.
+wait_stopped() {
+    for _ in $(seq 50); do
+        [ "$(rt state "$ID" | jq -r .status)" = stopped ] && return 0
+        sleep 0.1
+    done
+    fail "container $ID did not stop"
+}
+
 @test "cgroups: Mesos demo resources (cpus 1, mem 200 MiB) land in the v1 limit files" {
     start_sleeper '{"memory":{"limit":209715200},"cpu":{"shares":1024,"quota":100000,"period":100000}}' "$CGPATH"
     [ "$(cat /sys/fs/cgroup/memory$CGPATH/memory.limit_in_bytes)" = 209715200 ]
@@ -67,6 +76,21 @@ init_pid() { rt state "$ID" | jq -r .pid; }
     [[ "$output" == *":pids:$CGPATH"* ]]
 }
 
+@test "cgroups: Mesos demo from inside: ps sees PID 1 and the memory limit file holds 209715200" {
+    make_bundle "$BUNDLE" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us; ps -o pid,args'
+    config_edit "$BUNDLE" ".linux.cgroupsPath = \"$CGPATH\" |
+        .linux.resources += {\"memory\":{\"limit\":209715200},\"cpu\":{\"shares\":1024,\"quota\":100000,\"period\":100000}}"
+    run bash -c 'cd "$1" && "$2" --root "$3" run "$4" 2>&1' _ "$BUNDLE" "$RUNTIME" "$STATE" "$ID"
+    echo "$output"
+    [[ "$output" == *"/sys/fs/cgroup/memory/memory.limit_in_bytes"*"No such file"* ]] &&
+        skip "no cgroup mount in the container yet (rootfs mounts)"
+    [ "$status" = 0 ]
+    [ "${lines[0]}" = 209715200 ]
+    [ "${lines[1]}" = 100000 ]
+    echo "$output" | grep -qE '^ *1 +(\{ps\} |ps )'
+    [ -z "$(cgroup_dirs "$CGPATH")" ]
+}
+
 @test "cgroups: every hierarchy, the unified one included, holds the init; delete removes them all" {
     start_sleeper '{"pids":{"limit":40}}' "$CGPATH"
     pid=$(init_pid)
@@ -79,6 +103,7 @@ init_pid() { rt state "$ID" | jq -r .pid; }
     fi
     [ "$(rt state "$ID" | jq -r .status)" = running ]
     rt kill "$ID" KILL
+    wait_stopped
     rt delete "$ID"
     [ -z "$(cgroup_dirs "$CGPATH")" ] || { cgroup_dirs "$CGPATH"; false; }
 }
@@ -147,6 +172,7 @@ init_pid() { rt state "$ID" | jq -r .pid; }
         sleep 0.1
     done
     [ -z "$(cat /sys/fs/cgroup/pids$CGPATH/cgroup.procs)" ]
+    wait_stopped
     rt delete "$ID"
     [ -z "$(cgroup_dirs "$CGPATH")" ]
 }
