@@ -113,3 +113,20 @@ PAYLOAD
     [[ "$output" == *"/dev/kmsg: Operation not permitted"* ]]
     [[ "$output" == *"R: null-ok"* ]]
 }
+
+@test "cgroup v2: Mesos demo from inside a cgroup namespace: own cgroup is /, memory.max holds 209715200" {
+    BUNDLE="$BATS_TEST_TMPDIR/bundle"
+    make_bundle "$BUNDLE" sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max; ps -o pid,args'
+    config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-ns" | .linux.namespaces += [{"type":"cgroup"}] |
+        .linux.resources += {"memory":{"limit":209715200},"cpu":{"shares":1024,"quota":100000,"period":100000}}'
+    printf 'cd %s\n%s --root /run/rt run ns 2>&1 | sed "s/^/R: /"\n' "$BUNDLE" "$RUNTIME" >"$BATS_TEST_TMPDIR/payload"
+    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    echo "$output"
+    [ "$status" = 0 ]
+    [[ "$output" == *"R: "*"/proc/self/cgroup"*"No such file"* ]] && skip "no /proc in the container yet (rootfs mounts)"
+    r=$(echo "$output" | sed -n 's/^R: //p')
+    [ "$(sed -n 1p <<<"$r")" = "0::/" ]
+    [ "$(sed -n 2p <<<"$r")" = 209715200 ]
+    [ "$(sed -n 3p <<<"$r")" = "100000 100000" ]
+    grep -qE '^ *1 +(\{ps\} |ps )' <<<"$r"
+}
