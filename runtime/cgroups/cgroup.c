@@ -147,7 +147,7 @@ int cgroup_parse(yajl_val v, struct cgroup **out, struct error **err)
     return 0;
 }
 
-static bool list_has(const char *list, const char *token)
+bool cg_list_has(const char *list, const char *token)
 {
     size_t tl = strlen(token);
     for (const char *p = list; *p;) {
@@ -164,7 +164,7 @@ const struct cgroup_dir *cgroup_dir_of(const struct cgroup *cg, const char *cont
     if (cg->mode == CGROUP_MODE_V2)
         return cg->n_dirs ? &cg->dirs[0] : NULL;
     for (size_t i = 0; i < cg->n_dirs; i++)
-        if (list_has(cg->dirs[i].name, controller))
+        if (cg_list_has(cg->dirs[i].name, controller))
             return &cg->dirs[i];
     return NULL;
 }

@@ -42,6 +42,8 @@ bool cg_has(const char *dir, const char *file);
 /* Add pid to cgroup.procs of dir. */
 int cg_attach(const char *dir, pid_t pid, struct error **err);
 
+/* Does the comma-separated list ("cpu,cpuacct") hold token? */
+bool cg_list_has(const char *list, const char *token);
 /* Directory of a hierarchy that holds the controller, or NULL. */
 const struct cgroup_dir *cgroup_dir_of(const struct cgroup *cg, const char *controller);
 

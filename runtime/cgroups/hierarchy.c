@@ -105,21 +105,6 @@ static int read_own_cgroups(struct own_cgroup **out, size_t *n_out, struct error
     return 0;
 }
 
-/* Does the comma list contain token? */
-static bool list_has(const char *list, const char *token)
-{
-    size_t tl = strlen(token);
-    for (const char *p = list; *p;) {
-        size_t l = strcspn(p, ",");
-        if (l == tl && strncmp(p, token, tl) == 0)
-            return true;
-        p += l;
-        if (*p == ',')
-            p++;
-    }
-    return false;
-}
-
 /* One cgroup mount from /proc/self/mountinfo. */
 struct cg_mount {
     char *root;   /* the hierarchy path mounted there */
@@ -195,7 +180,7 @@ static const struct cg_mount *find_mount(const struct cg_mount *m, size_t n, con
     /* A hierarchy may hold several controllers ("cpu,cpuacct"): any one names it. */
     CLEANUP_FREE char *first = strndup(controllers, strcspn(controllers, ","));
     for (size_t i = 0; i < n; i++)
-        if (!m[i].v2 && list_has(m[i].opts, first))
+        if (!m[i].v2 && cg_list_has(m[i].opts, first))
             return &m[i];
     return NULL;
 }

@@ -14,11 +14,6 @@
 #include "common/log.h"
 #include "common/spec.h"
 
-static bool is_cpuset(const struct cgroup_dir *d)
-{
-    const char *p = strstr(d->name, "cpuset");
-    return p && (p == d->name || p[-1] == ',') && (p[6] == '\0' || p[6] == ',');
-}
 
 static int make_one_dir(const struct cgroup *cg, const struct cgroup_dir *d, char ***created, struct error **err)
 {
@@ -42,7 +37,7 @@ static int make_one_dir(const struct cgroup *cg, const struct cgroup_dir *d, cha
             strv_append(created, cur);
         else if (errno != EEXIST)
             return error_set(err, errno, "mkdir %s", cur);
-        if (is_cpuset(d) && cg_v1_cpuset_inherit(cur, err) < 0)
+        if (cg_list_has(d->name, "cpuset") && cg_v1_cpuset_inherit(cur, err) < 0)
             return -1;
         at = next;
     }
