@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "runtime/container.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/process.h"
@@ -84,6 +85,8 @@ static int load_config(struct plan *p, struct error **err)
     if (spec_parse_file(config, &p->spec, err) < 0)
         return -1;
     const struct spec *s = p->spec;
+    if (s->hooks)
+        log_warn("%s: hooks: not supported yet, ignored", config);
     if (s->oci_version == NULL || strncmp(s->oci_version, "1.", 2) != 0)
         return error_setc(err, EXIT_INVALID, 0, "%s: ociVersion: unsupported version '%s' (want 1.x)",
                           config, s->oci_version ? s->oci_version : "");
@@ -311,6 +314,7 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
     l->pid = clone_init(p, child_sock, l->sync_fd, start_fd, &l->pidfd, err);
+    ns_reset_pid_for_children(&p->ns);
     if (l->pid < 0) {
         l->pid = 0;
         return -1;
