@@ -148,10 +148,8 @@ int container_delete(const char *root, const char *id, bool force, struct error 
     return destroy(root, st, err);
 }
 
-int container_run_start(struct launch *l, struct error **err)
+int container_run_wait_exec(struct launch *l, struct error **err)
 {
-    if (sync_send(l->sync_fd, SYNC_START, NULL) < 0)
-        return error_set(err, errno, "start container %s", l->id);
     struct sync_msg m;
     if (sync_recv(l->sync_fd, &m, err) < 0)
         return -1;

@@ -232,6 +232,11 @@ static int set_up_init(const struct plan *p, struct launch *l, struct error **er
     }
     if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
         return error_set(err, errno, "signal the container's init");
+    return 0;
+}
+
+static int wait_ready(const struct launch *l, struct error **err)
+{
     struct sync_msg m;
     if (sync_recv(l->sync_fd, &m, err) < 0)
         return -1;
@@ -264,14 +269,17 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     st->cgroup = NULL;
     st->annotations = NULL;
     st->n_annotations = 0;
-    if (rc < 0)
-        return -1;
-    if (p->o->pid_file) {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)l->pid);
-        if (write_file_replace(p->o->pid_file, buf, n, 0644, err) < 0)
-            return error_prefix(err, "--pid-file");
-    }
+    return rc;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+    if (path == NULL)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    if (write_file_replace(path, buf, n, 0644, err) < 0)
+        return error_prefix(err, "--pid-file");
     return 0;
 }
 
@@ -319,9 +327,14 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
         l->pid = 0;
         return -1;
     }
+    /* state.json is written while the init sets itself up. With run, the
+     * init goes on to exec without waiting: its errors, or the EOF of its
+     * exec, reach container_run_wait_exec. */
     if (set_up_init(p, l, err) < 0 || record_state(p, l, err) < 0)
         return -1;
-    return 0;
+    if (!p->o->run && wait_ready(l, err) < 0)
+        return -1;
+    return write_pid_file(p->o->pid_file, l->pid, err);
 }
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,
