@@ -27,6 +27,7 @@ struct launch {
     int pidfd;
     int sync_fd;
     struct cgroup *cgroup;
+    bool own_pidns;  /* the init's death ends every process of the container */
 };
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,

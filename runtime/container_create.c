@@ -353,6 +353,7 @@ int container_create(const char *root, const struct create_opts *o, struct launc
     }
     l->root = xstrdup(root);
     l->id = xstrdup(o->id);
+    l->own_pidns = ns_new(&p.ns, NS_PID);
     int rc = launch_init(&p, l, err);
     if (rc < 0)
         undo_create(l);
