@@ -126,10 +126,33 @@ static char *initial_state_json(const struct plan *p)
 
 /* The intermediate of a two-step start: enter the namespaces, clone the
  * init as our sibling, tell the parent its pid, exit. */
+static int new_userns_with_maps(const struct init_args *a, struct error **err)
+{
+    if (unshare(CLONE_NEWUSER) < 0)
+        return error_set(err, errno, "unshare user namespace");
+    struct sync_msg m;
+    if (sync_send_value(a->sync_fd, SYNC_MAPS, 0) < 0 || sync_recv(a->sync_fd, &m, err) < 0 ||
+        m.type != SYNC_GO)
+        _exit(1);
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        return error_set(err, errno, "become root in the user namespace (is 0 mapped?)");
+    return 0;
+}
+
+static int enter_in_order(const struct init_args *a, struct error **err)
+{
+    const struct ns_plan *ns = a->ns;
+    if (ns->join_fd[NS_USER] >= 0)
+        return ns_join_user(ns, err) < 0 || ns_unshare_rest(ns, err) < 0 ? -1 : ns_enter_early(ns, err);
+    if (ns_enter_early(ns, err) < 0 || new_userns_with_maps(a, err) < 0)
+        return -1;
+    return ns_unshare_rest(ns, err);
+}
+
 __attribute__((noreturn)) static void intermediate(struct init_args *a)
 {
     CLEANUP_ERROR struct error *err = NULL;
-    if (ns_enter_early(a->ns, &err) < 0) {
+    if (enter_in_order(a, &err) < 0) {
         sync_send(a->sync_fd, SYNC_ERROR, err);
         _exit(1);
     }
@@ -182,12 +205,19 @@ static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, i
     return pid;
 }
 
-/* Two-step start: reap the intermediate and take over its child, the init. */
-static int adopt_init(struct launch *l, struct error **err)
+/* Two-step start: write the maps of the user namespace the intermediate
+ * made, reap it and take over its child, the init. */
+static int adopt_init(struct launch *l, const struct spec_linux *lx, struct error **err)
 {
     struct sync_msg m;
     if (sync_recv(l->sync_fd, &m, err) < 0)
         return -1;
+    if (m.type == SYNC_MAPS) {
+        if (userns_write_maps(l->pid, lx, err) < 0)
+            return error_prefix(err, "user namespace");
+        if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0 || sync_recv(l->sync_fd, &m, err) < 0)
+            return error_setc(err, EXIT_FAIL, errno, "the container's set-up process exited");
+    }
     if (m.type != SYNC_PID)
         return m.type == SYNC_ERROR ? sync_error(&m, err)
                                     : error_setc(err, EXIT_FAIL, 0, "the container's init exited during set-up");
@@ -218,9 +248,9 @@ static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struc
 static int set_up_init(const struct plan *p, struct launch *l, struct error **err)
 {
     const struct spec_linux *lx = p->spec->linux_;
-    if (p->ns.two_step && adopt_init(l, err) < 0)
+    if (p->ns.two_step && adopt_init(l, lx, err) < 0)
         return -1;
-    if (ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
+    if (!p->ns.two_step && ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
         return error_prefix(err, "user namespace");
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;

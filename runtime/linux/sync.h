@@ -11,6 +11,7 @@ enum sync_type {
     SYNC_READY,   /* init -> parent (create): set up, waiting for start */
     SYNC_ERROR,   /* init -> parent: a step failed; text names it */
     SYNC_PID,     /* intermediate -> parent: the init's pid (value) */
+    SYNC_MAPS,    /* intermediate -> parent: made a user namespace, write its maps */
 };
 
 struct sync_msg {
