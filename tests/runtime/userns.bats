@@ -84,3 +84,20 @@ userns_bundle() {
     [ "$(readlink /proc/$b/ns/mnt)" != "$(readlink /proc/$a/ns/mnt)" ]
     grep -E '^Uid:\s+100000\s' /proc/$b/status
 }
+
+@test "userns: a new user namespace while joining another container's network namespace" {
+    bundle_a="$BATS_TEST_TMPDIR/a"
+    make_bundle "$bundle_a" sleep 100
+    rt run -d --bundle "$bundle_a" "$ID-a"
+    a=$(pid_of "$ID-a")
+    userns_bundle sleep 100
+    config_edit "$BUNDLE" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/'"$a"'/ns/net" else . end)'
+    rt run -d --bundle "$BUNDLE" "$ID-b"
+    b=$(pid_of "$ID-b")
+    [ "$(readlink /proc/$b/ns/net)" = "$(readlink /proc/$a/ns/net)" ]
+    [ "$(readlink /proc/$b/ns/user)" != "$(readlink /proc/self/ns/user)" ]
+    [ "$(awk '{print $1, $2, $3}' /proc/$b/uid_map)" = "0 100000 65536" ]
+    grep -E '^Uid:\s+100000\s' /proc/$b/status
+    # b is pid 1 of a pid namespace owned by its user namespace
+    [ "$(awk '/^NSpid/ {print $NF}' /proc/$b/status)" = 1 ]
+}
