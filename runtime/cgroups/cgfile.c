@@ -80,6 +80,15 @@ bool cg_has(const char *dir, const char *file)
     return access(path, F_OK) == 0;
 }
 
+int cg_check_page_size(const char *size, struct error **err)
+{
+    /* It becomes part of a file name: "hugetlb.<size>.max". */
+    if (size == NULL || *size == '\0' || strpbrk(size, "/.") != NULL)
+        return error_setc(err, EXIT_INVALID, 0, "linux.resources.hugepageLimits: bad pageSize \"%s\"",
+                          size ? size : "");
+    return 0;
+}
+
 int cg_attach(const char *dir, pid_t pid, struct error **err)
 {
     return cg_writef(dir, "cgroup.procs", err, "%d", (int)pid);

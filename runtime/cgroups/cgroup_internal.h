@@ -39,6 +39,8 @@ int cg_writef(const char *dir, const char *file, struct error **err, const char 
 int cg_read(const char *dir, const char *file, char **out, struct error **err);
 int cg_read_u64(const char *dir, const char *file, uint64_t *out, struct error **err);
 bool cg_has(const char *dir, const char *file);
+/* A hugepageLimits pageSize fit for a file name ("2MB"), or EXIT_INVALID. */
+int cg_check_page_size(const char *size, struct error **err);
 /* Add pid to cgroup.procs of dir. */
 int cg_attach(const char *dir, pid_t pid, struct error **err);
 

@@ -14,7 +14,6 @@
 #include "common/log.h"
 #include "common/spec.h"
 
-
 static int make_one_dir(const struct cgroup *cg, const struct cgroup_dir *d, char ***created, struct error **err)
 {
     if (d->mount == NULL)

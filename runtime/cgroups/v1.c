@@ -186,6 +186,8 @@ static int v1_hugetlb(const struct cgroup *cg, const struct spec_resources *r, s
     if (need_dir(cg, "hugetlb", &dir, err) < 0)
         return -1;
     for (size_t i = 0; i < r->n_hugepage_limits; i++) {
+        if (cg_check_page_size(r->hugepage_limits[i].page_size, err) < 0)
+            return -1;
         CLEANUP_FREE char *file = xasprintf("hugetlb.%s.limit_in_bytes", r->hugepage_limits[i].page_size);
         if (cg_writef(dir, file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
             return -1;

@@ -164,6 +164,8 @@ int cg_v2_apply(struct cgroup *cg, const struct spec_resources *r, struct error 
     if (r->has_blkio_weight && v2_io_weight(dir, r->blkio_weight, err) < 0)
         return -1;
     for (size_t i = 0; i < r->n_hugepage_limits; i++) {
+        if (cg_check_page_size(r->hugepage_limits[i].page_size, err) < 0)
+            return -1;
         CLEANUP_FREE char *file = xasprintf("hugetlb.%s.max", r->hugepage_limits[i].page_size);
         if (cg_writef(dir, file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
             return -1;

@@ -51,6 +51,9 @@ static void test_conversions(void)
     ok(cg_v2_swap_value(100, 300, &v, &err) == 0 && v == 200, "memory.swap.max = swap - limit");
     ok(cg_v2_swap_value(-1, 0, &v, &err) == 0 && v == -1, "unlimited memory means unlimited swap");
     ok(cg_v2_swap_value(300, 100, &v, &err) < 0 && err && strstr(err->msg, "at least"), "swap below limit refused");
+    CLEANUP_ERROR struct error *perr = NULL;
+    ok(cg_check_page_size("2MB", NULL) == 0 && cg_check_page_size("1GB", NULL) == 0, "hugepage sizes accepted");
+    ok(cg_check_page_size("../x", &perr) < 0 && perr && perr->exit_class == EXIT_INVALID, "a pageSize with / or . refused");
 }
 
 static void test_paths(void)
