@@ -22,6 +22,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "runtime/container.h"
+#include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
@@ -172,20 +173,36 @@ __attribute__((noreturn)) static void intermediate(struct init_args *a)
     _exit(0);
 }
 
-static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, int start_fd,
-                        int *pidfd, struct error **err)
+/* The init joins its cgroup itself (v1) only outside user namespaces: in
+ * one it has no right to the host's cgroup files. */
+static bool init_joins_v1(const struct plan *p)
+{
+    return !p->ns.wanted[NS_USER];
+}
+
+static pid_t clone_init(const struct plan *p, const struct launch *l, int child_sock, int start_fd,
+                        int *pidfd, bool *into_cgroup, struct error **err)
 {
     CLEANUP_FREE char *state_json = initial_state_json(p);
+    CLEANUP_CLOSE int cgfd = l->cgroup ? cgroup_join_v2_fd(l->cgroup) : -1;
     struct clone_args ca = {
-        .flags = (uint64_t)p->ns.clone_flags | CLONE_PIDFD,
+        .flags = (uint64_t)p->ns.clone_flags | CLONE_PIDFD | (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
         .pidfd = (uint64_t)(uintptr_t)pidfd,
         .exit_signal = SIGCHLD,
+        .cgroup = cgfd >= 0 ? (uint64_t)cgfd : 0,
     };
     pid_t pid = syscall(SYS_clone3, &ca, sizeof(ca));
+    if (pid < 0 && cgfd >= 0) {
+        ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+        ca.cgroup = 0;
+        pid = syscall(SYS_clone3, &ca, sizeof(ca));
+        cgfd = -1;
+    }
+    *into_cgroup = cgfd >= 0;
     if (pid < 0)
         return error_set(err, errno, "clone the container's init");
     if (pid == 0) {
-        close(parent_sock);
+        close(l->sync_fd);
         close(p->dirfd); /* the flock must not outlive create in the init */
         struct init_args a = {
             .spec = p->spec,
@@ -197,6 +214,8 @@ static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, i
             .sync_fd = child_sock,
             .start_fd = start_fd,
             .preserve_fds = p->o->preserve_fds,
+            .cgroup = l->cgroup,
+            .join_cgroup_v1 = l->cgroup && init_joins_v1(p),
         };
         if (p->ns.two_step)
             intermediate(&a);
@@ -245,7 +264,7 @@ static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struc
 }
 
 /* The parent's part while the init waits for SYNC_GO, then the init's part. */
-static int set_up_init(const struct plan *p, struct launch *l, struct error **err)
+static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup, struct error **err)
 {
     const struct spec_linux *lx = p->spec->linux_;
     if (p->ns.two_step && adopt_init(l, lx, err) < 0)
@@ -254,12 +273,10 @@ static int set_up_init(const struct plan *p, struct launch *l, struct error **er
         return error_prefix(err, "user namespace");
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;
-    if (cgroup_new(lx ? lx->cgroups_path : NULL, p->o->id, &l->cgroup, err) < 0 ||
-        cgroup_create(l->cgroup, lx ? lx->resources : NULL, l->pid, err) < 0) {
-        cgroup_free(l->cgroup);
-        l->cgroup = NULL;
+    bool v1_left = !init_joins_v1(p) && cgroup_detect_mode() != CGROUP_MODE_V2;
+    bool v2_left = !into_cgroup && cgroup_detect_mode() != CGROUP_MODE_V1;
+    if ((v1_left || v2_left) && cgroup_enter(l->cgroup, l->pid, err) < 0)
         return error_prefix(err, "cgroup");
-    }
     if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
         return error_set(err, errno, "signal the container's init");
     return 0;
@@ -349,9 +366,17 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
         return error_set(err, errno, "socketpair");
     l->sync_fd = sv[0];
     CLEANUP_CLOSE int child_sock = sv[1];
+    const struct spec_linux *lx = p->spec->linux_;
+    if (cgroup_new(lx ? lx->cgroups_path : NULL, p->o->id, &l->cgroup, err) < 0 ||
+        cgroup_create(l->cgroup, lx ? lx->resources : NULL, 0, err) < 0) {
+        cgroup_free(l->cgroup);
+        l->cgroup = NULL;
+        return error_prefix(err, "cgroup");
+    }
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
-    l->pid = clone_init(p, child_sock, l->sync_fd, start_fd, &l->pidfd, err);
+    bool into_cgroup;
+    l->pid = clone_init(p, l, child_sock, start_fd, &l->pidfd, &into_cgroup, err);
     ns_reset_pid_for_children(&p->ns);
     if (l->pid < 0) {
         l->pid = 0;
@@ -360,7 +385,7 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     /* state.json is written while the init sets itself up. With run, the
      * init goes on to exec without waiting: its errors, or the EOF of its
      * exec, reach container_run_wait_exec. */
-    if (set_up_init(p, l, err) < 0 || record_state(p, l, err) < 0)
+    if (set_up_init(p, l, into_cgroup, err) < 0 || record_state(p, l, err) < 0)
         return -1;
     if (!p->o->run && wait_ready(l, err) < 0)
         return -1;

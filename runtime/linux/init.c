@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/rootfs.h"
 #include "runtime/linux/sync.h"
@@ -90,6 +91,8 @@ void init_main(const struct init_args *a)
 {
     CLEANUP_ERROR struct error *err = NULL;
     struct exec_plan x = { 0 };
+    if (a->join_cgroup_v1 && cgroup_join_self_v1(a->cgroup, &err) < 0)
+        fail(a, err);
     if (wait_go(a, &err) < 0 || become_root_in_userns(a, &err) < 0 ||
         (!a->ns_entered && ns_enter_early(a->ns, &err) < 0) || ns_enter_cgroup(a->ns, &err) < 0 ||
         process_set_hostname(a->spec, &err) < 0 || setup_rootfs(a, &err) < 0 ||

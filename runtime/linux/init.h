@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "common/spec.h"
+#include "runtime/cgroups/cgroup.h"
 #include "runtime/linux/namespaces.h"
 #include "runtime/security/security.h"
 
@@ -21,6 +22,8 @@ struct init_args {
     int start_fd;           /* read end of the exec fifo; -1 (run): exec at once */
     int preserve_fds;
     bool ns_entered;        /* an intermediate process did ns_enter_early */
+    const struct cgroup *cgroup;
+    bool join_cgroup_v1;    /* move itself into the v1 hierarchies (cgroup_join.h) */
 };
 
 /* Never returns: execs the container's process or exits non-zero after
