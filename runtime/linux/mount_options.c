@@ -61,6 +61,40 @@ static const struct {
     {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
+/* Recursive attributes (runc's "rro" family), set with mount_setattr. */
+static const struct {
+    const char *name;
+    uint64_t set, clr;
+} attr_words[] = {
+    {"rro", MOUNT_ATTR_RDONLY, 0},
+    {"rrw", 0, MOUNT_ATTR_RDONLY},
+    {"rnosuid", MOUNT_ATTR_NOSUID, 0},
+    {"rsuid", 0, MOUNT_ATTR_NOSUID},
+    {"rnodev", MOUNT_ATTR_NODEV, 0},
+    {"rdev", 0, MOUNT_ATTR_NODEV},
+    {"rnoexec", MOUNT_ATTR_NOEXEC, 0},
+    {"rexec", 0, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
+    {"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
+    {"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
+    {"rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+    {"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
+    {"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+static bool attr_word_apply(const char *name, struct mount_flags *f)
+{
+    for (size_t i = 0; i < sizeof(attr_words) / sizeof(attr_words[0]); i++) {
+        if (strcmp(name, attr_words[i].name) != 0)
+            continue;
+        f->attr_set = (f->attr_set & ~attr_words[i].clr & ~attr_words[i].set) | attr_words[i].set;
+        f->attr_clr = (f->attr_clr & ~attr_words[i].set) | attr_words[i].clr;
+        return true;
+    }
+    return false;
+}
+
 unsigned long mount_propagation_flag(const char *name)
 {
     for (size_t i = 0; i < sizeof(propagation_words) / sizeof(propagation_words[0]); i++)
@@ -94,6 +128,8 @@ int mount_flags_parse(char *const *options, struct mount_flags *out, struct erro
             out->flags &= ~w->flag;
         else if (w)
             out->flags |= w->flag;
+        else if (attr_word_apply(*o, out))
+            continue;
         else if (prop && out->n_propagation == MOUNT_MAX_PROPAGATION) {
             mount_flags_release(out);
             return error_setc(err, EXIT_INVALID, 0, "too many propagation options");
@@ -103,6 +139,11 @@ int mount_flags_parse(char *const *options, struct mount_flags *out, struct erro
             data_append(&out->data, *o);
     }
     return 0;
+}
+
+bool mount_flags_have_after(const struct mount_flags *f)
+{
+    return f->n_propagation > 0 || f->attr_set != 0 || f->attr_clr != 0;
 }
 
 void mount_flags_release(struct mount_flags *f)

@@ -113,7 +113,10 @@ int mount_propagate_fd(int fd, const struct mount_flags *f)
     for (size_t i = 0; i < f->n_propagation; i++)
         if (mount(NULL, fd_path(fd).s, NULL, f->propagation[i], NULL) < 0)
             return -1;
-    return 0;
+    if (f->attr_set == 0 && f->attr_clr == 0)
+        return 0;
+    struct mount_attr attr = {.attr_set = f->attr_set, .attr_clr = f->attr_clr};
+    return mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr));
 }
 
 /* Host path of an fd (what the kernel resolved), for checks and messages. */
@@ -178,7 +181,7 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
         return error_prefix(err, "bind mount %s to %s", m->source, where);
     if (mount(fd_path(src).s, fd_path(dst).s, NULL, MS_BIND | (f->flags & MS_REC), NULL) < 0)
         return error_set(err, errno, "bind mount %s to %s", m->source, where);
-    if ((f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) == 0 && f->n_propagation == 0)
+    if ((f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) == 0 && !mount_flags_have_after(f))
         return 0;
     /* The fd still names the mount point under the new mount: look again. */
     CLEANUP_CLOSE int top = target_reopen(c, m->destination, err);
@@ -187,20 +190,28 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
     if ((f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) && mount_remount_fd(top, f->flags) < 0)
         return error_set(err, errno, "remount %s with its bind options", where);
     if (mount_propagate_fd(top, f) < 0)
-        return error_set(err, errno, "set propagation of %s", where);
+        return error_set(err, errno, "set propagation and attributes of %s", where);
     return 0;
 }
 
 /* sysfs cannot be mounted from a user namespace that does not own the
- * network namespace; like runc, fall back to a recursive bind of /sys. */
-static int mount_sysfs_fallback(const struct mount_ctx *c, const struct spec_mount *m,
-                                const struct mount_flags *f, struct error **err)
+ * network namespace, nor mqueue outside an owned ipc namespace; like runc,
+ * fall back to a recursive bind of the host's. */
+static int mount_fallback_bind(const struct mount_ctx *c, const struct spec_mount *m, const char *host,
+                               const struct mount_flags *f, struct error **err)
 {
     struct spec_mount b = *m;
-    b.source = "/sys";
+    b.source = (char *)host;
     struct mount_flags bf = *f;
     bf.flags |= MS_BIND | MS_REC;
     return mount_entry_bind(c, &b, &bf, err);
+}
+
+static bool is_dev(const char *dest)
+{
+    while (*dest == '/')
+        dest++;
+    return strncmp(dest, "dev", 3) == 0 && strspn(dest + 3, "/") == strlen(dest + 3);
 }
 
 int mount_entry_fs(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,
@@ -212,16 +223,23 @@ int mount_entry_fs(const struct mount_ctx *c, const struct spec_mount *m, const 
     CLEANUP_CLOSE int dst = target_open(c, m->destination, false, err);
     if (dst < 0 || check_proc_target(c, dst, m->destination, false, -1, err) < 0)
         return error_prefix(err, "mount %s to %s", source, where);
-    if (mount(source, fd_path(dst).s, type, f->flags & ~MS_REMOUNT, f->data) < 0) {
+    unsigned long flags = f->flags & ~MS_REMOUNT;
+    if (c->defer_dev_ro && is_dev(m->destination))
+        flags &= ~MS_RDONLY;
+    if (mount(source, fd_path(dst).s, type, flags, f->data) < 0) {
         if (errno == EPERM && strcmp(type, "sysfs") == 0)
-            return mount_sysfs_fallback(c, m, f, err);
+            return mount_fallback_bind(c, m, "/sys", f, err);
+        if (errno == EPERM && strcmp(type, "mqueue") == 0)
+            return mount_fallback_bind(c, m, "/dev/mqueue", f, err);
         return error_set(err, errno, "mount %s to %s", source, where);
     }
-    if (f->n_propagation == 0)
+    if (!mount_flags_have_after(f))
         return 0;
     CLEANUP_CLOSE int top = target_reopen(c, m->destination, err);
-    if (top < 0 || mount_propagate_fd(top, f) < 0)
-        return error_set(err, errno, "set propagation of %s", where);
+    if (top < 0)
+        return error_prefix(err, "mount %s to %s", source, where);
+    if (mount_propagate_fd(top, f) < 0)
+        return error_set(err, errno, "set propagation and attributes of %s", where);
     return 0;
 }
 

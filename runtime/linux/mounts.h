@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/error.h"
 #include "common/spec.h"
@@ -19,6 +20,7 @@ struct mount_flags {
     unsigned long propagation[MOUNT_MAX_PROPAGATION];
     size_t n_propagation;       /* applied one by one after the mount */
     char *data;                 /* unknown options, comma-joined, for the file system */
+    uint64_t attr_set, attr_clr; /* "rro", "rnosuid", ...: MOUNT_ATTR_* applied recursively */
 };
 
 /* Parse options; unknown words become data. Fails only on too many
@@ -34,6 +36,7 @@ struct mount_ctx {
     int rootfd;
     const struct spec *spec;
     bool new_userns;
+    bool defer_dev_ro; /* a read-only /dev is made read-only after its devices */
 };
 
 /* "/proc/self/fd/N" for an fd. */
@@ -64,8 +67,11 @@ int mount_entry_fs(const struct mount_ctx *c, const struct spec_mount *m, const 
 int mount_remount_fd(int fd, unsigned long flags);
 /* MS_RDONLY, MS_NOSUID, ... as the mount at fd has them now. */
 unsigned long mount_current_flags(int fd);
-/* Apply propagation flags one by one to the mount at fd. */
+/* Apply propagation flags one by one to the mount at fd, then the
+ * recursive attributes (mount_setattr with AT_RECURSIVE). */
 int mount_propagate_fd(int fd, const struct mount_flags *f);
+/* Does f ask for anything after the mount itself (propagation, r* attributes)? */
+bool mount_flags_have_after(const struct mount_flags *f);
 
 /* The cgroup file system entry (v1: tmpfs + per-controller binds, v2: cgroup2). */
 int mount_cgroup(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,

@@ -88,12 +88,34 @@ static int mount_all(const struct mount_ctx *c, const struct spec *s, struct err
     return 0;
 }
 
+/* Does config.json mount /dev read-only? */
+static bool dev_mount_readonly(const struct spec *s)
+{
+    bool ro = false;
+    for (size_t i = 0; i < s->n_mounts; i++) {
+        const char *d = s->mounts[i].destination;
+        if (d == NULL || strcmp(d, "/dev") != 0)
+            continue;
+        struct mount_flags f;
+        CLEANUP_ERROR struct error *ignored = NULL;
+        if (mount_flags_parse(s->mounts[i].options, &f, &ignored) == 0)
+            ro = (f.flags & MS_RDONLY) != 0;
+        mount_flags_release(&f);
+    }
+    return ro;
+}
+
 static int setup_dev(const struct mount_ctx *c, const struct spec *s, struct error **err)
 {
     if (!devices_needed(s))
         return 0;
     if (devices_create(c, s, err) < 0 || devices_symlinks(c, err) < 0)
         return error_prefix(err, "/dev");
+    if (!c->defer_dev_ro)
+        return 0;
+    CLEANUP_CLOSE int dev = target_reopen(c, "/dev", err);
+    if (dev < 0 || mount_remount_fd(dev, mount_current_flags(dev) | MS_RDONLY) < 0)
+        return error_set(err, errno, "remount %s/dev read-only", c->rootfs);
     return 0;
 }
 
@@ -109,7 +131,8 @@ int rootfs_setup(const struct spec *s, const struct rootfs_opts *o, struct error
     CLEANUP_CLOSE int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return error_set(err, errno, "open rootfs %s", rootfs);
-    struct mount_ctx c = {.rootfs = rootfs, .rootfd = rootfd, .spec = s, .new_userns = o->new_userns};
+    struct mount_ctx c = {.rootfs = rootfs, .rootfd = rootfd, .spec = s, .new_userns = o->new_userns,
+                          .defer_dev_ro = devices_needed(s) && dev_mount_readonly(s)};
     if (mount_all(&c, s, err) < 0 || setup_dev(&c, s, err) < 0)
         return -1;
     if (o->no_pivot ? rootfs_chroot(rootfs, err) < 0 : rootfs_pivot(rootfs, err) < 0)

@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <linux/magic.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -81,6 +82,13 @@ static void check_inside(void)
     CLEANUP_ERROR struct error *err = NULL;
     report(read_file("/proc/sys/kernel/shmmni", &v, NULL, &err) == 0 && strcmp(v, "1234\n") == 0,
            "sysctl kernel.shmmni written in the ipc namespace");
+    report(statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == TMPFS_MAGIC && (sf.f_flags & ST_RDONLY),
+           "/sys/fs/cgroup is a read-only tmpfs");
+    report(statfs("/sys/fs/cgroup/memory", &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC &&
+               (sf.f_flags & ST_RDONLY) && access("/sys/fs/cgroup/memory/memory.limit_in_bytes", R_OK) == 0,
+           "/sys/fs/cgroup/memory is the read-only v1 memory hierarchy");
+    report(mkdir("/rro/sub/x", 0755) < 0 && errno == EROFS && mkdir("/rw/x", 0755) == 0,
+           "rbind,rro makes a submount read-only, a plain rbind stays writable");
     report(access("/oldroot", F_OK) < 0 && access("/proc/self/root/etc/hostname", F_OK) < 0,
            "old root is gone");
 }
@@ -93,6 +101,9 @@ static struct spec *test_spec(const char *rootfs)
     s->root->readonly = true;
     spec_add_mount(s, "/scratch", "tmpfs", "tmpfs", (const char *const[]){"nosuid", "size=1m", NULL});
     spec_add_mount(s, "/escape/mnt/escape-check", "tmpfs", "tmpfs", NULL);
+    CLEANUP_FREE char *src = path_join(tmp, "src");
+    spec_add_mount(s, "/rro", "bind", src, (const char *const[]){"rbind", "rro", NULL});
+    spec_add_mount(s, "/rw", "bind", src, (const char *const[]){"rbind", NULL});
     struct spec_linux *l = s->linux_;
     l->devices = xcalloc(1, sizeof(*l->devices));
     l->devices[0] = (struct spec_device){.path = xstrdup("/dev/fuse"), .type = xstrdup("c"), .major = 10,
@@ -110,8 +121,11 @@ static void child(const char *rootfs)
     CLEANUP_SPEC struct spec *s = test_spec(rootfs);
     CLEANUP_ERROR struct error *err = NULL;
     struct rootfs_opts o = {.rootfs = rootfs};
+    CLEANUP_FREE char *sub = path_join(tmp, "src/sub");
     if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
         report(0, "unshare: %s", strerror(errno));
+    else if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0 || mount("tmpfs", sub, "tmpfs", 0, NULL) < 0)
+        report(0, "submount: %s", strerror(errno));
     else if (rootfs_setup(s, &o, &err) < 0 || sysctl_apply(s, &err) < 0 || rootfs_finish(s, &err) < 0)
         report(0, "setup: %s", err->msg);
     else
@@ -135,6 +149,9 @@ static void test_setup(void)
     CLEANUP_FREE char *inner = path_join(rootfs, tmp);
     mkdir_p(inner, 0755, &err);
     ok(symlink(tmp, link) == 0, "symlink /escape -> %s", tmp);
+    /* A bind source with a submount, for the recursive attributes. */
+    CLEANUP_FREE char *sub = path_join(tmp, "src/sub");
+    mkdir_p(sub, 0755, &err);
     int p[2];
     if (pipe(p) < 0)
         abort();
@@ -157,11 +174,40 @@ static void test_setup(void)
     ok(!path_exists(hostdir), "nothing created at %s outside the rootfs", hostdir);
 }
 
+static void test_sysctl_refused(void)
+{
+    CLEANUP_SPEC struct spec *s = spec_new_default();
+    struct spec_linux *l = s->linux_;
+    l->sysctl = xcalloc(1, sizeof(*l->sysctl));
+    l->n_sysctl = 1;
+    /* Keys that do not exist: a broken check could not change the host. */
+    const char *cases[][2] = {
+        {"kernel.no_such_key", "sysctl kernel.no_such_key is not in a separate kernel namespace"},
+        {"net.no_such_key", "sysctl net.no_such_key is not allowed in the host's network namespace"},
+        {"fs/mqueue/no_such_key", "sysctl fs.mqueue.no_such_key is not allowed in the host's ipc namespace"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        l->sysctl[0] = (struct spec_kv){xstrdup(cases[i][0]), xstrdup("1")};
+        for (size_t j = 0; j < l->n_namespaces; j++)
+            if (strcmp(l->namespaces[j].type, "ipc") == 0 || strcmp(l->namespaces[j].type, "network") == 0)
+                l->namespaces[j].type[0] = 'x'; /* no such namespace any more */
+        CLEANUP_ERROR struct error *err = NULL;
+        int r = sysctl_apply(s, &err);
+        ok(r < 0 && err && strstr(err->msg, cases[i][1]) && err->exit_class == EXIT_INVALID,
+           "refused: %s (%s)", cases[i][0], err ? err->msg : "accepted");
+        free(l->sysctl[0].key);
+        free(l->sysctl[0].value);
+    }
+    l->sysctl[0] = (struct spec_kv){NULL, NULL};
+    l->n_sysctl = 0;
+}
+
 int main(void)
 {
     if (mkdtemp(tmp) == NULL)
         return 1;
     test_options();
+    test_sysctl_refused();
     test_setup();
     CLEANUP_ERROR struct error *err = NULL;
     rm_rf(tmp, &err);
