@@ -17,66 +17,6 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 
-int path_split_last(const char *dest, char **parent, char **name)
-{
-    CLEANUP_FREE char *p = xstrdup(dest);
-    size_t n = strlen(p);
-    while (n > 0 && p[n - 1] == '/')
-        p[--n] = '\0';
-    char *slash = strrchr(p, '/');
-    const char *base = slash ? slash + 1 : p;
-    if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return -1;
-    *name = xstrdup(base);
-    if (slash)
-        *slash = '\0';
-    else
-        p[0] = '\0';
-    *parent = TAKE_PTR(p);
-    return 0;
-}
-
-static int create_missing(int rootfd, const char *dest, bool want_file)
-{
-    CLEANUP_FREE char *parent = NULL, *name = NULL;
-    if (path_split_last(dest, &parent, &name) < 0) {
-        errno = ENOENT;
-        return -1;
-    }
-    CLEANUP_CLOSE int pfd = mkdir_p_in_root(rootfd, parent, 0755);
-    if (pfd < 0)
-        return -1;
-    if (!want_file)
-        return mkdirat(pfd, name, 0755) < 0 && errno != EEXIST ? -1 : 0;
-    int f = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (f < 0 && errno != EEXIST)
-        return -1;
-    if (f >= 0)
-        close(f);
-    return 0;
-}
-
-int target_open(const struct mount_ctx *c, const char *dest, bool want_file, struct error **err)
-{
-    int fd = open_in_root(c->rootfd, dest, O_PATH, 0);
-    if (fd >= 0)
-        return fd;
-    if (errno != ENOENT || create_missing(c->rootfd, dest, want_file) < 0)
-        return error_set(err, errno, "create mount target %s in %s", dest, c->rootfs);
-    fd = open_in_root(c->rootfd, dest, O_PATH, 0);
-    if (fd < 0)
-        return error_set(err, errno, "open mount target %s in %s", dest, c->rootfs);
-    return fd;
-}
-
-int target_reopen(const struct mount_ctx *c, const char *dest, struct error **err)
-{
-    int fd = open_in_root(c->rootfd, dest, O_PATH, 0);
-    if (fd < 0)
-        return error_set(err, errno, "open %s in %s", dest, c->rootfs);
-    return fd;
-}
-
 unsigned long mount_current_flags(int fd)
 {
     struct statvfs sv;
