@@ -52,6 +52,9 @@ int path_split_last(const char *path, char **parent, char **name);
 /* Open dest beneath the rootfs as an O_PATH fd; when missing, create it
  * (a directory, or an empty file if want_file) and its parents. */
 int target_open(const struct mount_ctx *c, const char *dest, bool want_file, struct error **err);
+/* An O_PATH fd of directory path beneath the rootfs, made (with its
+ * parents) when missing. */
+int target_open_dir(const struct mount_ctx *c, const char *path, struct error **err);
 /* Re-open an existing target (e.g. after something was mounted on it). */
 int target_reopen(const struct mount_ctx *c, const char *dest, struct error **err);
 

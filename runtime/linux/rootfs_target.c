@@ -121,3 +121,15 @@ int target_reopen(const struct mount_ctx *c, const char *dest, struct error **er
     return fd;
 }
 
+
+int target_open_dir(const struct mount_ctx *c, const char *path, struct error **err)
+{
+    int fd = open_in_root(c->rootfd, path, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0 && errno == ENOENT && mkdir_all_in_root(c->rootfd, path, 0) == 0)
+        fd = open_in_root(c->rootfd, path, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0) {
+        CLEANUP_FREE char *where = path_join(c->rootfs, path);
+        return error_set(err, errno, "create %s", where);
+    }
+    return fd;
+}
