@@ -123,3 +123,19 @@ check_default_devices() {
     [ ! -e "$BATS_TEST_TMPDIR/hostdir/null2" ]
     [ -c "$BUNDLE/rootfs$BATS_TEST_TMPDIR/hostdir/null2" ]
 }
+
+@test "in a user namespace the devices are bind mounts of the host's nodes" {
+    local d=$BUNDLE
+    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    config_edit "$BUNDLE" '.linux.namespaces += [{"type":"user"}]
+        | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+        | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+        | .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229}]'
+    [ -c /dev/fuse ] || skip "host has no /dev/fuse"
+    in_container 'ls -ln /dev/null /dev/fuse /dev/tty; grep -E " /dev/(null|fuse|tty) " /proc/self/mountinfo; echo x > /dev/null && echo null-ok'
+    [ "$status" -eq 0 ] || fail "$output"
+    grep -qE '^crw-rw-rw- .* 1, +3 .* /dev/null$' <<<"$output"
+    grep -qE '^c.* 10, +229 .* /dev/fuse$' <<<"$output"
+    [ "$(grep -cE ' /dev/(null|fuse|tty) ' <<<"$output")" -eq 3 ]
+    [[ $output == *null-ok* ]]
+}

@@ -14,6 +14,7 @@ setup() {
 teardown() {
     "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
     [ -z "${HOST_ESCAPE:-}" ] || rm -rf "$HOST_ESCAPE"
+    [ -z "${HOST_MOUNT:-}" ] || umount "$HOST_MOUNT"
 }
 
 # in_container 'shell command': run it in a container of the bundle.
@@ -172,4 +173,23 @@ mountinfo_of() {
     in_container true
     [ "$status" -ne 0 ]
     [[ $output == *"mount none to $BUNDLE/rootfs/x"*"No such device"* ]]
+}
+
+@test "user namespace: a read-only bind keeps the flags the kernel locks (nosuid, nodev, noexec)" {
+    local d=$BUNDLE
+    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    HOST_MOUNT="$BATS_TEST_TMPDIR/locked"
+    mkdir "$HOST_MOUNT"
+    mount -t tmpfs -o nosuid,nodev,noexec,mode=755 tmpfs "$HOST_MOUNT"
+    echo data >"$HOST_MOUNT/f"
+    config_edit "$BUNDLE" '.linux.namespaces += [{"type":"user"}]
+        | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+        | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+    mkdir "$BUNDLE/rootfs/data"  # the rootfs belongs to host root, not the mapped root
+    add_mount /data bind "$HOST_MOUNT" '["bind", "ro"]'
+    in_container 'cat /data/f; grep " /data " /proc/self/mountinfo; touch /data/x'
+    [ "$status" -ne 0 ]
+    [[ $output == *data* ]]
+    [[ $output == *" /data ro,nosuid,nodev,noexec"* ]] || fail "$output"
+    [[ $output == *"Read-only file system"* ]]
 }
