@@ -15,6 +15,7 @@ teardown() {
     "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
     [ -z "${HOST_ESCAPE:-}" ] || rm -rf "$HOST_ESCAPE"
     [ -z "${HOST_MOUNT:-}" ] || umount "$HOST_MOUNT"
+    [ -z "${SWAPPER:-}" ] || kill "$SWAPPER" 2>/dev/null || true
 }
 
 # in_container 'shell command': run it in a container of the bundle.
@@ -138,6 +139,40 @@ mountinfo_of() {
     [[ $output == *" /tmp/$name "*"- tmpfs "* ]]
     [ -d "$BUNDLE/rootfs/tmp/$name" ]
     [ ! -e "$HOST_ESCAPE" ]
+}
+
+@test "a mount target swapped with a symlink while containers start never lands outside (race)" {
+    name="rootfs-race-$ID"
+    HOST_ESCAPE="/tmp/$name"
+    mkdir -p "$BUNDLE/rootfs/swap/tmp/$name"
+    ln -s / "$BUNDLE/rootfs/swap.link"
+    add_mount "/swap/tmp/$name" tmpfs tmpfs '[]'
+    # Wherever the swap sent it (the directory may have been renamed since),
+    # the tmpfs must be in the container's tree.
+    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\",
+        \"grep -q -e ' /swap/tmp/$name ' -e ' /swap.link/tmp/$name ' -e ' /tmp/$name ' /proc/self/mountinfo && echo inside\"]"
+    # Exchange /swap (a directory) and /swap.link (-> /) atomically, nonstop.
+    python3 -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+a, b = (os.fsencode(p) for p in sys.argv[1:3])
+end = time.time() + 20
+while time.time() < end:
+    libc.renameat2(-100, a, -100, b, 2)  # RENAME_EXCHANGE
+' "$BUNDLE/rootfs/swap" "$BUNDLE/rootfs/swap.link" &
+    SWAPPER=$!
+    local i ran=0
+    for i in $(seq 40); do
+        if out=$("$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID-$i" 2>&1); then
+            [ "$out" = inside ] || fail "run $i: the mount is not inside the container: $out"
+            ran=$((ran + 1))
+        fi
+        [ ! -e "$HOST_ESCAPE" ] || fail "run $i reached the host's $HOST_ESCAPE"
+    done
+    kill "$SWAPPER"
+    echo "# $ran of 40 runs started" >&3
+    [ "$ran" -gt 0 ]
+    [ -z "$("$RUNTIME" --root "$STATE" list -q)" ]
 }
 
 @test "a symlinked bind target stays inside the rootfs" {
