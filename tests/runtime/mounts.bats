@@ -172,7 +172,7 @@ while time.time() < end:
     kill "$SWAPPER"
     echo "# $ran of 40 runs started" >&3
     [ "$ran" -gt 0 ]
-    [ -z "$("$RUNTIME" --root "$STATE" list -q)" ]
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
 }
 
 @test "a symlinked bind target stays inside the rootfs" {
@@ -194,8 +194,8 @@ while time.time() < end:
     in_container true
     [ "$status" -ne 0 ]
     [[ $output == *"cannot be mounted because it is inside /proc"* ]]
-    run "$RUNTIME" --root "$STATE" list -q
-    [ -z "$output" ]
+    # no container state is left behind
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
 }
 
 @test "a failing mount names the step, the source and the target" {

@@ -110,7 +110,7 @@ mountinfo_of() {
     in_container true
     [ "$status" -ne 0 ]
     [[ $output == *"mount proc to $BUNDLE/rootfs/notadir: Not a directory"* ]]
-    run "$RUNTIME" --root "$STATE" list -q
-    [ -z "$output" ]
+    # no container state is left behind
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
     ! grep -q "$BUNDLE/rootfs" /proc/self/mountinfo
 }
