@@ -49,12 +49,27 @@ mountinfo_of() {
 
 @test "cgroup v1: each hierarchy is the container's own cgroup, read-only" {
     [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "not a cgroup v1/hybrid host"
-    in_container 'ls /sys/fs/cgroup; cat /sys/fs/cgroup/pids/cgroup.procs; echo 1 > /sys/fs/cgroup/pids/cgroup.procs'
+    config_edit "$BUNDLE" ".linux.cgroupsPath = \"/rootfs-test-$ID\""
+    in_container 'cat /proc/self/mountinfo; ls /sys/fs/cgroup; echo 1 > /sys/fs/cgroup/pids/cgroup.procs'
     [ "$status" -ne 0 ]
-    [[ $output == *memory* && $output == *pids* && $output == *cpu* ]]
+    local h
+    for h in memory pids cpu cpuacct cpuset devices freezer blkio systemd; do
+        [ -d "/sys/fs/cgroup/$h" ] || continue
+        [[ $(mountinfo_of "/sys/fs/cgroup/$h" | cut -d' ' -f4) == */rootfs-test-$ID ]] ||
+            fail "$h: $(mountinfo_of "/sys/fs/cgroup/$h")"
+    done
+    # the unified hierarchy of the hybrid host is not mounted (runc does not either)
+    [[ $output != *" - cgroup2 "* ]]
     [[ $output == *"Read-only file system"* ]]
-    # PID 1 of the container is listed in its own cgroup (pid namespace view)
-    grep -qx 1 <<<"$output"
+}
+
+@test "cgroup v1 in a cgroup namespace: fresh cgroup mounts rooted at the namespace" {
+    [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "not a cgroup v1/hybrid host"
+    config_edit "$BUNDLE" ".linux.namespaces += [{type: \"cgroup\"}] | .linux.cgroupsPath = \"/rootfs-test-$ID\""
+    in_container 'cat /proc/self/mountinfo; cat /proc/self/cgroup'
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ $(mountinfo_of /sys/fs/cgroup/memory) == *" / /sys/fs/cgroup/memory ro,"*"- cgroup cgroup "*memory* ]]
+    [[ $output == *"memory:/"$'\n'* ]]
 }
 
 @test "bind mount of a host directory: writes show on the host" {
