@@ -243,3 +243,17 @@ while time.time() < end:
     [[ $output == *" /data ro,nosuid,nodev,noexec"* ]] || fail "$output"
     [[ $output == *"Read-only file system"* ]]
 }
+
+@test "cgroup v2 (pure v2 VM): the cgroup mount is a read-only cgroup2" {
+    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
+    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    config_edit "$BUNDLE" '.process.args = ["sh", "-c", "grep /sys/fs/cgroup /proc/self/mountinfo; touch /sys/fs/cgroup/x"]'
+    cat >"$BATS_TEST_TMPDIR/payload" <<PAYLOAD
+cd "$BUNDLE"
+"$RUNTIME" --root /run/rt run v2mount 2>&1 | sed 's/^/R: /'
+PAYLOAD
+    run "$PROJECT_ROOT/tests/lib/qemu/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    [ "$status" -eq 0 ] || fail "$output"
+    grep -qE '^R: .* /sys/fs/cgroup ro,nosuid,nodev,noexec,relatime .*- cgroup2 ' <<<"$output" || fail "$output"
+    grep -q '^R: .*/sys/fs/cgroup/x.*Read-only file system' <<<"$output"
+}
