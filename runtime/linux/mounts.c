@@ -154,6 +154,19 @@ static int bind_set_flags(int tree, unsigned long flags)
     return mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a));
 }
 
+int mount_bind_fd(int src, int dst, unsigned long flags)
+{
+    unsigned int rec = (flags & MS_REC) ? AT_RECURSIVE : 0;
+    CLEANUP_CLOSE int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+    if (tree < 0)
+        return -1;
+    if ((flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) && bind_set_flags(tree, flags) < 0)
+        return -1;
+    if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return -1;
+    return TAKE_FD(tree);
+}
+
 int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,
                      struct error **err)
 {
@@ -167,13 +180,8 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
     CLEANUP_CLOSE int dst = target_open(c, m->destination, !S_ISDIR(st.st_mode), err);
     if (dst < 0 || check_proc_target(c, dst, m->destination, true, src, err) < 0)
         return error_prefix(err, "bind mount %s to %s", m->source, where);
-    unsigned int rec = (f->flags & MS_REC) ? AT_RECURSIVE : 0;
-    CLEANUP_CLOSE int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+    CLEANUP_CLOSE int tree = mount_bind_fd(src, dst, f->flags);
     if (tree < 0)
-        return error_set(err, errno, "bind mount %s to %s: clone the source", m->source, where);
-    if ((f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) && bind_set_flags(tree, f->flags) < 0)
-        return error_set(err, errno, "bind mount %s to %s: set its options", m->source, where);
-    if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         return error_set(err, errno, "bind mount %s to %s", m->source, where);
     /* tree now names the attached mount itself: no path is resolved again. */
     if (mount_propagate_fd(tree, f) < 0)

@@ -65,6 +65,10 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
                      struct error **err);
 int mount_entry_fs(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,
                    struct error **err);
+/* Bind (MS_REC: recursively) the tree at src onto dst with the per-mount
+ * flags of flags, set before the clone is attached. Returns an fd of the
+ * attached mount, or -1 with errno. */
+int mount_bind_fd(int src, int dst, unsigned long flags);
 /* Remount the mount at fd with flags | MS_REMOUNT | MS_BIND, keeping the
  * flags the kernel locks (nosuid, nodev, ... inherited in a user namespace). */
 int mount_remount_fd(int fd, unsigned long flags);
