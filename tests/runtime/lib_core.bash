@@ -46,3 +46,9 @@ wait_status() {
     done
     fail "container $1 is $(status_of "$1"), not $2"
 }
+
+# rt_stdout ARGS...: like rt, with the runtime's own stderr (warnings) kept
+# out of bats' $output, so that $output is the container's stdout.
+rt_stdout() {
+    "$RUNTIME" --root "$ROOT" "$@" 2>>"$BATS_TEST_TMPDIR/stderr"
+}

@@ -31,7 +31,7 @@ ns_of() { readlink "/proc/$1/ns/$2"; }
 
 @test "namespaces: the process is PID 1 of its pid namespace" {
     bundle sh -c 'echo $$'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "$output" = 1 ]
 }

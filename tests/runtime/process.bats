@@ -11,7 +11,7 @@ teardown() { core_teardown; }
 @test "process: args and env reach the process; PATH from env finds it" {
     bundle sh -c 'echo "$FOO|$BAR"; echo "$PATH"'
     config_edit "$BUNDLE" '.process.env = ["FOO=foo value", "BAR=", "PATH=/bin"]'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "foo value|" ]
     [ "${lines[1]}" = "/bin" ]
@@ -19,10 +19,10 @@ teardown() { core_teardown; }
 
 @test "process: HOME comes from the container's /etc/passwd when env lacks it" {
     bundle sh -c 'echo "$HOME"'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$output" = /root ]
     config_edit "$BUNDLE" '.process.env += ["HOME=/elsewhere"]'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$output" = /elsewhere ]
 }
 
@@ -30,7 +30,7 @@ teardown() { core_teardown; }
     bundle pwd
     mkdir -p "$BUNDLE/rootfs/work/dir"
     config_edit "$BUNDLE" '.process.cwd = "/work/dir"'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "$output" = /work/dir ]
     config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
@@ -46,7 +46,7 @@ teardown() { core_teardown; }
 @test "process: user uid, gid and additionalGids" {
     bundle sh -c 'id -u; id -g; id -G'
     config_edit "$BUNDLE" '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [20, 30]}'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = 1000 ]
     [ "${lines[1]}" = 1001 ]
@@ -55,7 +55,7 @@ teardown() { core_teardown; }
 
 @test "process: host groups do not leak into the container" {
     bundle sh -c 'id -G'
-    run setpriv --groups 4,24 "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+    run setpriv --groups 4,24 sh -c '"$0" --root "$1" run --bundle "$2" "$3" 2>/dev/null' "$RUNTIME" "$ROOT" "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "$output" = 0 ]
 }
@@ -72,10 +72,10 @@ teardown() { core_teardown; }
 
 @test "process: umask, default 0022" {
     bundle sh -c umask
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$output" = 0022 ]
     config_edit "$BUNDLE" '.process.user.umask = 23'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$output" = 0027 ]
 }
 
@@ -83,7 +83,7 @@ teardown() { core_teardown; }
     bundle sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
     config_edit "$BUNDLE" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456},
                                               {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = 123 ]
     [ "${lines[1]}" = 456 ]

@@ -33,7 +33,7 @@ userns_bundle() {
 @test "userns: ids inside are container ids" {
     userns_bundle sh -c 'id -u; id -g; id -G'
     config_edit "$BUNDLE" '.process.user = {"uid": 1000, "gid": 100, "additionalGids": [5]}'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = 1000 ]
     [ "${lines[1]}" = 100 ]
@@ -43,7 +43,7 @@ userns_bundle() {
 @test "userns: with every other namespace at once" {
     userns_bundle sh -c 'echo $$; hostname'
     config_edit "$BUNDLE" '.hostname = "inuserns" | .linux.namespaces += [{"type":"cgroup"}]'
-    run rt run --bundle "$BUNDLE" "$ID"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = 1 ]
     [ "${lines[1]}" = inuserns ]
