@@ -36,16 +36,7 @@ static int apply_resources(struct cgroup *cg, const struct spec_resources *r, st
 
 /* On a hybrid host the unified directory is a courtesy (runc joins it
  * too); failing there must not refuse the container. */
-static void drop_dir(struct cgroup *cg, size_t i)
-{
-    free(cg->dirs[i].name);
-    free(cg->dirs[i].mount);
-    free(cg->dirs[i].path);
-    memmove(&cg->dirs[i], &cg->dirs[i + 1], (cg->n_dirs - i - 1) * sizeof(*cg->dirs));
-    cg->n_dirs--;
-}
-
-static int attach_all(struct cgroup *cg, pid_t pid, struct error **err)
+static int attach_all(struct cgroup *cg, pid_t pid, char **created, struct error **err)
 {
     for (size_t i = 0; i < cg->n_dirs; i++) {
         CLEANUP_ERROR struct error *e = NULL;
@@ -53,7 +44,7 @@ static int attach_all(struct cgroup *cg, pid_t pid, struct error **err)
             continue;
         if (cg->mode == CGROUP_MODE_HYBRID && strcmp(cg->dirs[i].name, "unified") == 0) {
             log_warn("cgroup: joining the unified hierarchy failed, going on without it: %s", e->msg);
-            drop_dir(cg, i--);
+            cg_forget_dir(cg, i--, created);
             continue;
         }
         if (err)
@@ -88,7 +79,7 @@ int cgroup_create(struct cgroup *cg, const struct spec_resources *r, pid_t pid, 
         goto fail;
     if (apply_resources(cg, r, err) < 0)
         goto fail;
-    if (pid > 0 && attach_all(cg, pid, err) < 0)
+    if (pid > 0 && attach_all(cg, pid, created, err) < 0)
         goto fail;
     return 0;
 fail:

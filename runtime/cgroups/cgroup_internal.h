@@ -65,6 +65,8 @@ int cg_v2_swap_value(int64_t limit, int64_t swap, int64_t *out, struct error **e
 /* tree.c: creating and removing directories, processes, freezing. */
 int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err);
 void cg_remove_created(char **created);
-int cg_rmdir_tree(const char *path, struct error **err);
+/* Give up directory i (a hybrid host's unified one that failed): remove
+ * what we created beneath its mount point and drop it from cg. */
+void cg_forget_dir(struct cgroup *cg, size_t i, char **created);
 
 #endif

@@ -111,19 +111,31 @@ int cgroup_freeze(struct cgroup *cg, bool frozen, struct error **err)
     return freeze_v1(dir, frozen, err);
 }
 
+static bool is_frozen(const struct cgroup *cg)
+{
+    bool v2 = cg->mode == CGROUP_MODE_V2;
+    const char *dir = v2 ? cg->dirs[0].path : cgroup_path_of(cg, "freezer");
+    CLEANUP_FREE char *state = NULL;
+    if (dir == NULL || cg_read(dir, v2 ? "cgroup.freeze" : "freezer.state", &state, NULL) < 0)
+        return false;
+    return strcmp(state, v2 ? "1" : "FROZEN") == 0;
+}
+
 int cgroup_signal_all(struct cgroup *cg, int sig, struct error **err)
 {
     if (cg->mode == CGROUP_MODE_V2 && sig == SIGKILL && cg_has(cg->dirs[0].path, "cgroup.kill"))
         return cg_write(cg->dirs[0].path, "cgroup.kill", "1", err);
-    /* Frozen, nobody can fork a process we would miss. */
-    bool frozen = cgroup_freeze(cg, true, NULL) == 0;
+    /* Frozen, nobody can fork a process we would miss. A paused container
+     * stays paused, unless it is being killed (frozen tasks cannot die). */
+    bool was_frozen = is_frozen(cg);
+    bool thaw_after = was_frozen ? sig == SIGKILL : cgroup_freeze(cg, true, NULL) == 0;
     CLEANUP_FREE pid_t *pids = NULL;
     size_t n = 0;
     int rc = cgroup_pids(cg, &pids, &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (kill(pids[i], sig) < 0 && errno != ESRCH)
             rc = error_set(err, errno, "kill %d", (int)pids[i]);
-    if (frozen && cgroup_freeze(cg, false, rc == 0 ? err : NULL) < 0)
+    if (thaw_after && cgroup_freeze(cg, false, rc == 0 ? err : NULL) < 0)
         rc = -1;
     return rc;
 }

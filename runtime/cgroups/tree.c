@@ -49,6 +49,25 @@ static int make_one_dir(const struct cgroup *cg, const struct cgroup_dir *d, cha
     return 0;
 }
 
+void cg_forget_dir(struct cgroup *cg, size_t i, char **created)
+{
+    struct cgroup_dir *d = &cg->dirs[i];
+    size_t ml = d->mount ? strlen(d->mount) : 0;
+    /* Undo what we made beneath its mount point, deepest first. */
+    for (size_t n = strv_len(created); ml && n > 0; n--) {
+        char *p = created[n - 1];
+        if (strncmp(p, d->mount, ml) == 0 && p[ml] == '/') {
+            rmdir(p);
+            p[0] = '\0'; /* still in the list, but names nothing to remove */
+        }
+    }
+    free(d->name);
+    free(d->mount);
+    free(d->path);
+    memmove(d, d + 1, (cg->n_dirs - i - 1) * sizeof(*d));
+    cg->n_dirs--;
+}
+
 int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err)
 {
     for (size_t i = 0; i < cg->n_dirs; i++) {
@@ -57,12 +76,7 @@ int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err)
             continue;
         if (cg->mode == CGROUP_MODE_HYBRID && strcmp(cg->dirs[i].name, "unified") == 0) {
             log_warn("cgroup: going on without the unified hierarchy: %s", e->msg);
-            free(cg->dirs[i].name);
-            free(cg->dirs[i].mount);
-            free(cg->dirs[i].path);
-            memmove(&cg->dirs[i], &cg->dirs[i + 1], (cg->n_dirs - i - 1) * sizeof(*cg->dirs));
-            cg->n_dirs--;
-            i--;
+            cg_forget_dir(cg, i--, *created);
             continue;
         }
         if (err)
@@ -72,13 +86,21 @@ int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err)
     return 0;
 }
 
-/* rmdir, waiting up to about 2 s while the last processes leave. */
-static int rmdir_patiently(const char *path)
+static int64_t now_ms(void)
 {
-    for (int tries = 0;; tries++) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* rmdir, retrying EBUSY until deadline (ms, CLOCK_MONOTONIC) while the
+ * last processes leave. One deadline serves every hierarchy. */
+static int rmdir_patiently(const char *path, int64_t deadline)
+{
+    for (;;) {
         if (rmdir(path) == 0 || errno == ENOENT)
             return 0;
-        if (errno != EBUSY || tries == 200)
+        if (errno != EBUSY || now_ms() >= deadline)
             return -1;
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
@@ -86,12 +108,13 @@ static int rmdir_patiently(const char *path)
 
 void cg_remove_created(char **created)
 {
+    int64_t deadline = now_ms() + 2000;
     for (size_t n = strv_len(created); n > 0; n--)
-        if (rmdir_patiently(created[n - 1]) < 0)
+        if (created[n - 1][0] != '\0' && rmdir_patiently(created[n - 1], deadline) < 0)
             log_warn("cgroup: cannot remove %s: %s", created[n - 1], strerror(errno));
 }
 
-int cg_rmdir_tree(const char *path, struct error **err)
+static int rmdir_tree(const char *path, int64_t deadline, struct error **err)
 {
     CLEANUP_CLOSEDIR DIR *dir = opendir(path);
     if (dir == NULL)
@@ -101,10 +124,10 @@ int cg_rmdir_tree(const char *path, struct error **err)
         if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         CLEANUP_FREE char *sub = path_join(path, e->d_name);
-        if (cg_rmdir_tree(sub, err) < 0)
+        if (rmdir_tree(sub, deadline, err) < 0)
             return -1;
     }
-    if (rmdir_patiently(path) < 0)
+    if (rmdir_patiently(path, deadline) < 0)
         return error_set(err, errno, "remove cgroup %s", path);
     return 0;
 }
@@ -112,10 +135,11 @@ int cg_rmdir_tree(const char *path, struct error **err)
 int cgroup_destroy(struct cgroup *cg, struct error **err)
 {
     int rc = 0;
+    int64_t deadline = now_ms() + 2000;
     for (size_t i = 0; i < cg->n_dirs; i++) {
         CLEANUP_ERROR struct error *e = NULL;
         /* Go on with the other hierarchies; report the first failure. */
-        if (cg_rmdir_tree(cg->dirs[i].path, &e) < 0 && rc == 0) {
+        if (rmdir_tree(cg->dirs[i].path, deadline, &e) < 0 && rc == 0) {
             if (err)
                 *err = TAKE_PTR(e);
             rc = -1;

@@ -55,6 +55,12 @@ for f in memory.max memory.swap.max cpu.max cpu.weight pids.max; do
     echo "R: \$f=\$(cat \$d/\$f 2>&1)"
 done
 echo "R: procs=\$(cat \$d/cgroup.procs | wc -l)"
+# No cgroupsPath: /<id> below the parent of our own cgroup ("/" here).
+mkdir -p /tmp/b2 && cp -a "$BUNDLE/rootfs" /tmp/b2/ && cp "$BUNDLE.plain.json" /tmp/b2/config.json
+(cd /tmp/b2 && rt run -d plain); echo "R: plain-run=\$?"
+ppid=\$(rt state plain | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+echo "R: plain-cgroup=\$(cat /proc/\$ppid/cgroup)"
+rt delete -f plain; [ -e /sys/fs/cgroup/plain ] && echo "R: plain-left=yes" || echo "R: plain-left=no"
 rt kill --all demo KILL; echo "R: killall=\$?"
 rt delete -f demo; echo "R: delete=\$?"
 [ -e \$d ] && echo "R: left=yes" || echo "R: left=no"
@@ -64,11 +70,14 @@ PAYLOAD
 @test "cgroup v2: runtime run applies the Mesos demo limits on a v2-only VM and delete removes the cgroup" {
     BUNDLE="$BATS_TEST_TMPDIR/bundle"
     make_bundle "$BUNDLE" sleep 60
+    # += keeps the default spec's deny-all device rule: the eBPF filter is loaded too.
     config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-demo" |
-        .linux.resources = {"memory":{"limit":209715200,"swap":314572800},
+        .linux.resources += {"memory":{"limit":209715200,"swap":314572800},
                             "cpu":{"shares":1024,"quota":100000,"period":100000},"pids":{"limit":100}}'
+    jq 'del(.linux.cgroupsPath)' "$BUNDLE/config.json" >"$BUNDLE.plain.json"
     write_runtime_payload "$BATS_TEST_TMPDIR/payload"
-    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" --copy "$BUNDLE.plain.json" \
+        "$BATS_TEST_TMPDIR/payload"
     echo "$output"
     [ "$status" = 0 ]
     r() { echo "$output" | sed -n "s/^R: $1=//p"; }
@@ -83,4 +92,24 @@ PAYLOAD
     [ "$(r killall)" = 0 ]
     [ "$(r delete)" = 0 ]
     [ "$(r left)" = no ]
+    [ "$(r plain-run)" = 0 ]
+    [ "$(r plain-cgroup)" = "0::/plain" ]
+    [ "$(r plain-left)" = no ]
+}
+
+@test "cgroup v2: device rules hold inside a container (the runtime's eBPF filter)" {
+    BUNDLE="$BATS_TEST_TMPDIR/bundle"
+    make_bundle "$BUNDLE" sh -c 'head -c 1 /dev/kmsg >/dev/null && echo kmsg-read-ok; echo x >/dev/kmsg && echo kmsg-write-ok; echo y >/dev/null && echo null-ok'
+    config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-dev" |
+        .linux.devices = [{"path":"/dev/kmsg","type":"c","major":1,"minor":11,"fileMode":438}] |
+        .linux.resources.devices += [{"allow":true,"type":"c","major":1,"minor":11,"access":"r"}]'
+    printf 'cd %s\n%s --root /run/rt run dev 2>&1 | sed "s/^/R: /"\n' "$BUNDLE" "$RUNTIME" >"$BATS_TEST_TMPDIR/payload"
+    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    echo "$output"
+    [ "$status" = 0 ]
+    [[ "$output" == *"R: "*"/dev/kmsg"*"No such file"* ]] && skip "linux.devices are not created in the container yet (rootfs)"
+    [[ "$output" == *"R: kmsg-read-ok"* ]]
+    [[ "$output" != *kmsg-write-ok* ]]
+    [[ "$output" == *"/dev/kmsg: Operation not permitted"* ]]
+    [[ "$output" == *"R: null-ok"* ]]
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -189,6 +190,11 @@ static void check_freeze(struct cgroup *cg)
     CLEANUP_FREE char *state = read_ctl(dir, mode == CGROUP_MODE_V2 ? "cgroup.freeze" : "freezer.state");
     is_str(state, mode == CGROUP_MODE_V2 ? "1" : "FROZEN", "frozen");
     ok(cgroup_freeze(cg, false, &err) == 0, "thaw");
+    /* A paused container stays paused when signalled (SIGCONT is harmless). */
+    cgroup_freeze(cg, true, NULL);
+    ok(cgroup_signal_all(cg, SIGCONT, &err) == 0, "signal_all SIGCONT while frozen");
+    CLEANUP_FREE char *after = read_ctl(dir, mode == CGROUP_MODE_V2 ? "cgroup.freeze" : "freezer.state");
+    is_str(after, mode == CGROUP_MODE_V2 ? "1" : "FROZEN", "still frozen after the signal");
 }
 
 static void check_persist(const struct cgroup *cg)
@@ -224,6 +230,12 @@ static void test_real_cgroup(void)
     check_child_joined(cg, child);
     check_persist(cg);
     check_freeze(cg);
+    cgroup_freeze(cg, false, NULL);
+    time_t t0 = time(NULL);
+    CLEANUP_ERROR struct error *busy = NULL;
+    ok(cgroup_destroy(cg, &busy) < 0 && busy && busy->errnum == EBUSY && strstr(busy->msg, "remove cgroup"),
+       "destroy with a live process fails: %s", busy ? busy->msg : "");
+    ok(time(NULL) - t0 <= 4, "... after one short wait for all hierarchies (%lds)", (long)(time(NULL) - t0));
     ok(cgroup_signal_all(cg, SIGKILL, &err) == 0, "signal_all SIGKILL");
     int status = 0;
     ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child killed");
@@ -328,6 +340,31 @@ static void test_unified(void)
     free(r);
 }
 
+/* Hybrid: a unified hierarchy that refuses us must not refuse the container. */
+static void test_hybrid_unified_refused(void)
+{
+    if (mode != CGROUP_MODE_HYBRID)
+        return;
+    CLEANUP_ERROR struct error *err = NULL;
+    CLEANUP_FREE char *parent = xasprintf("%s/unified/%s-lim", CGROUP_MOUNT_ROOT, name);
+    CLEANUP_FREE char *path = xasprintf("/%s-lim/c", name), *top = xasprintf("/%s-lim", name);
+    ok(mkdir(parent, 0755) == 0 && cg_write(parent, "cgroup.max.descendants", "0", &err) == 0,
+       "unified parent that allows no children");
+    CLEANUP_CGROUP struct cgroup *cg = NULL;
+    cgroup_new(path, "unused", &cg, &err);
+    ok(cg && cgroup_create(cg, NULL, 0, &err) == 0, "create succeeds without the unified hierarchy: %s",
+       err ? err->msg : "ok");
+    ok(cg && cgroup_path_of(cg, "unified") == NULL && cgroup_path_of(cg, "memory") != NULL,
+       "the unified directory is dropped, the v1 ones kept");
+    ok(cg && cgroup_destroy(cg, &err) == 0 && all_gone(cg), "destroyed");
+    CLEANUP_CGROUP struct cgroup *topcg = NULL;
+    cgroup_new(top, "unused", &topcg, NULL);
+    if (topcg)
+        cgroup_destroy(topcg, NULL); /* the ancestors we made, as runc leaves them */
+    rmdir(parent);
+    ok(!path_exists(parent) && topcg && all_gone(topcg), "cleaned up");
+}
+
 int main(void)
 {
     snprintf(name, sizeof(name), "cgtest-%d", (int)getpid());
@@ -344,5 +381,6 @@ int main(void)
     test_all_or_nothing();
     test_devices();
     test_unified();
+    test_hybrid_unified_refused();
     return tap_done();
 }
