@@ -139,3 +139,16 @@ check_default_devices() {
     [ "$(grep -cE ' /dev/(null|fuse|tty) ' <<<"$output")" -eq 3 ]
     [[ $output == *null-ok* ]]
 }
+
+@test "oracle: /dev with linux.devices matches runc's" {
+    command -v runc >/dev/null || skip "runc is not installed"
+    config_edit "$BUNDLE" '.linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229, fileMode: 432, uid: 5, gid: 6}]
+        | .process.args = ["sh", "-c", "for f in /dev/*; do stat -c \"%n %F %a %u %g %t %T\" $f; readlink $f; done; true"]'
+    run runc --root "$BATS_TEST_TMPDIR/runc-state" run -b "$BUNDLE" "$ID-runc"
+    [ "$status" -eq 0 ] || fail "runc: $output"
+    local theirs=$output
+    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$output" = "$theirs" ] || fail "$(diff <(echo "$theirs") <(echo "$output"))"
+    [[ $output == *"/dev/fuse character special file 660 5 6 a e5"* ]]
+}
