@@ -1,6 +1,7 @@
 /* config.json -> struct spec. Types are checked field by field; every error
  * names the JSON path. Semantic validation (which values make sense on this
  * host) belongs to the runtime. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,8 +203,8 @@ static int parse_hook(yajl_val v, const char *path, size_t i, void *ctx, struct 
     TRY(json_get_strv(v, path, "env", &h->env, err));
     int64_t t = 0;
     TRY(get_i64(v, path, "timeout", &t, &h->has_timeout, err));
-    if (h->has_timeout && t <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.timeout: must be positive", path);
+    if (h->has_timeout && (t <= 0 || t > INT_MAX))
+        return error_setc(err, EXIT_INVALID, 0, "%s.timeout: must be between 1 and %d", path, INT_MAX);
     h->timeout = (int)t;
     return 0;
 }
@@ -340,6 +341,8 @@ static int parse_resources(yajl_val o, struct spec_resources *r, struct error **
     if (v) {
         uint32_t w = 0;
         TRY(get_u32(v, "linux.resources.blockIO", "weight", &w, &r->has_blkio_weight, err));
+        if (w > UINT16_MAX)
+            return error_setc(err, EXIT_INVALID, 0, "linux.resources.blockIO.weight: %u is out of range", w);
         r->blkio_weight = (uint16_t)w;
     }
     alloc_for_array(o, "hugepageLimits", (void **)&r->hugepage_limits, sizeof(*r->hugepage_limits));
