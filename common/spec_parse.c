@@ -150,7 +150,8 @@ static int parse_process(yajl_val o, const char *path, struct spec_process *p, s
     TRY(json_expect_object(o, path, err));
     TRY(json_get_bool(o, path, "terminal", &p->terminal, err));
     yajl_val cs = NULL, user = NULL, caps = NULL;
-    if (json_get_object(o, path, "consoleSize", &cs, err) > 0) {
+    TRY(json_get_object(o, path, "consoleSize", &cs, err));
+    if (cs) {
         p->has_console_size = true;
         TRY(get_u32(cs, "process.consoleSize", "height", &p->console_height, NULL, err));
         TRY(get_u32(cs, "process.consoleSize", "width", &p->console_width, NULL, err));
@@ -323,12 +324,14 @@ static int parse_resources(yajl_val o, struct spec_resources *r, struct error **
     alloc_for_array(o, "devices", (void **)&r->devices, sizeof(*r->devices));
     TRY(each_elem(o, p, "devices", &r->n_devices, parse_device_rule, r->devices, err));
     yajl_val v = NULL;
-    if (json_get_object(o, p, "memory", &v, err) > 0) {
+    TRY(json_get_object(o, p, "memory", &v, err));
+    if (v) {
         r->has_memory = true;
         TRY(parse_memory(v, &r->memory, err));
     }
     v = NULL;
-    if (json_get_object(o, p, "cpu", &v, err) > 0) {
+    TRY(json_get_object(o, p, "cpu", &v, err));
+    if (v) {
         r->has_cpu = true;
         TRY(parse_cpu(v, &r->cpu, err));
     }
