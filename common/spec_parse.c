@@ -119,7 +119,7 @@ static int parse_rlimit(yajl_val v, const char *path, size_t i, void *ctx, struc
 {
     struct spec_rlimit *r = &((struct spec_rlimit *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "type", &r->type, err) == 0)
+    if (get_str(v, path, "type", &r->type, err) <= 0)
         return error_setc(err, EXIT_INVALID, 0, "%s.type: missing", path);
     TRY(get_u64(v, path, "hard", &r->hard, NULL, err));
     TRY(get_u64(v, path, "soft", &r->soft, NULL, err));
