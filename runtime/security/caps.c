@@ -59,11 +59,7 @@ int caps_validate(const struct spec_capabilities *c, struct error **err)
                 return error_setc(err, EXIT_INVALID, 0, "process.capabilities.%s[%zu]: unknown capability \"%s\"",
                                   cap_lists[l].field, i, names[i]);
     }
-    uint64_t perm = mask_all_known(c->permitted);
-    if (check_subset(mask_all_known(c->effective), perm, "effective", "permitted", err) < 0)
-        return -1;
-    return check_subset(mask_all_known(c->ambient), perm & mask_all_known(c->inheritable), "ambient",
-                        "both permitted and inheritable", err);
+    return check_subset(mask_all_known(c->effective), mask_all_known(c->permitted), "effective", "permitted", err);
 }
 
 uint64_t caps_mask_from_names(char *const *names, const char *field, int last_cap)
@@ -82,7 +78,7 @@ uint64_t caps_mask_from_names(char *const *names, const char *field, int last_ca
     return m;
 }
 
-void caps_plan_build(const struct spec_capabilities *c, int last_cap, struct caps_plan *out)
+void caps_plan_build(const struct spec_capabilities *c, int last_cap, uint32_t uid, struct caps_plan *out)
 {
     *out = (struct caps_plan){ .configured = c != NULL };
     if (c == NULL)
@@ -91,7 +87,16 @@ void caps_plan_build(const struct spec_capabilities *c, int last_cap, struct cap
     out->effective = caps_mask_from_names(c->effective, "effective", last_cap);
     out->permitted = caps_mask_from_names(c->permitted, "permitted", last_cap);
     out->inheritable = caps_mask_from_names(c->inheritable, "inheritable", last_cap);
-    out->ambient = caps_mask_from_names(c->ambient, "ambient", last_cap);
+    uint64_t ambient = caps_mask_from_names(c->ambient, "ambient", last_cap);
+    out->ambient = ambient & out->permitted & out->inheritable;
+    /* The kernel raises only what is both permitted and inheritable. runc's
+     * default config lists ambient capabilities without inheritable ones;
+     * for root that changes nothing, so only warn for other users. */
+    uint64_t dropped = ambient & ~out->ambient;
+    for (int cap = 0; dropped && uid != 0 && cap <= last_cap; cap++)
+        if (dropped & BIT(cap))
+            log_warn("process.capabilities.ambient: %s not raised: it is not both permitted and inheritable",
+                     caps_name(cap));
 }
 
 int caps_drop_bounding(const struct caps_plan *p, struct error **err)

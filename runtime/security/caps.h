@@ -19,12 +19,14 @@ const char *caps_name(int cap);
 /* The highest capability the running kernel knows (cap_last_cap). */
 int caps_last_cap(void);
 
-/* Unknown names and ambient capabilities that could never be raised are
- * errors (EXIT_INVALID) naming the field. */
+/* Unknown names and an effective set beyond the permitted one are errors
+ * (EXIT_INVALID) naming the field. */
 int caps_validate(const struct spec_capabilities *c, struct error **err);
 /* Names the kernel lacks (above last_cap) are warned about and skipped. */
 uint64_t caps_mask_from_names(char *const *names, const char *field, int last_cap);
-void caps_plan_build(const struct spec_capabilities *c, int last_cap, struct caps_plan *out);
+/* Ambient capabilities outside permitted and inheritable are dropped (the
+ * kernel would refuse them), with a warning when uid is not root. */
+void caps_plan_build(const struct spec_capabilities *c, int last_cap, uint32_t uid, struct caps_plan *out);
 
 /* Child side. drop_bounding needs CAP_SETPCAP (before the user switch);
  * apply sets effective/permitted/inheritable to the plan plus "extra"

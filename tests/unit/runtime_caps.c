@@ -197,15 +197,24 @@ static void test_refusals(void)
     struct spec_capabilities e = { .effective = (char *[]){ "CAP_KILL", NULL } };
     ok(validate_error(&e, "process.capabilities.effective: CAP_KILL is not in permitted"),
        "effective outside permitted is refused");
-    struct spec_capabilities a = { .permitted = (char *[]){ "CAP_KILL", NULL }, .ambient = (char *[]){ "CAP_KILL", NULL } };
-    ok(validate_error(&a, "process.capabilities.ambient: CAP_KILL is not in both permitted and inheritable"),
-       "ambient outside inheritable is refused");
     struct spec_capabilities l = { .bounding = (char *[]){ "cap_chown", NULL } };
     struct spec_process proc = { .capabilities = &l };
     struct spec s = { .process = &proc };
     struct error *err = NULL;
     ok(security_validate(&s, &err) == 0, "names are case-insensitive, as runc accepts them");
     error_free(err);
+}
+
+static void test_ambient_needs_inheritable(void)
+{
+    struct spec_capabilities c = {
+        .permitted = (char *[]){ "CAP_KILL", "CAP_CHOWN", NULL },
+        .inheritable = (char *[]){ "CAP_CHOWN", NULL },
+        .ambient = (char *[]){ "CAP_KILL", "CAP_CHOWN", NULL },
+    };
+    struct caps_plan p;
+    caps_plan_build(&c, caps_last_cap(), 1000, &p);
+    ok(p.ambient == BIT(CAP_CHOWN), "ambient capabilities not inheritable are dropped (as the kernel would), with a warning");
 }
 
 static void test_kernel_lacks(void)
@@ -224,6 +233,7 @@ int main(void)
     test_no_inheritable_unless_asked();
     test_seccomp_without_nnp();
     test_refusals();
+    test_ambient_needs_inheritable();
     test_kernel_lacks();
     return failures ? 1 : 0;
 }
