@@ -2,6 +2,7 @@
 #include "seccomp_plan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -190,6 +191,7 @@ int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, st
 {
     struct seccomp_plan *p = xcalloc(1, sizeof(*p));
     p->listener_fd = -1;
+    p->host_pidns_fd = -1;
     for (size_t i = 0; i < sc->n_syscalls; i++)
         if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
             p->notify = true;
@@ -200,6 +202,8 @@ int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, st
     }
     if (sc->listener_metadata)
         p->metadata = xstrdup(sc->listener_metadata);
+    if (p->notify)
+        p->host_pidns_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
     *out = p;
     return 0;
 }
@@ -210,6 +214,8 @@ void seccomp_plan_free(struct seccomp_plan *p)
         return;
     if (p->listener_fd >= 0)
         close(p->listener_fd);
+    if (p->host_pidns_fd >= 0)
+        close(p->host_pidns_fd);
     free(p->insns);
     free(p->metadata);
     free(p);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -39,6 +40,23 @@ int seccomp_plan_load(const struct seccomp_plan *p, int *notify_fd, struct error
     return 0;
 }
 
+/* The init's pid as the runtime (and the listener) see it. Inside its new
+ * pid namespace getpid() says 1; the nsfs ioctl (Linux 6.11) translates it
+ * into the runtime's namespace, which the plan holds open. */
+#ifndef NS_GET_TGID_IN_PIDNS
+#define NS_GET_TGID_IN_PIDNS _IOR(0xb7, 0x9, int)
+#endif
+static int64_t host_pid(const struct seccomp_plan *p)
+{
+    int pid = getpid();
+    if (p->host_pidns_fd >= 0) {
+        int host = ioctl(p->host_pidns_fd, NS_GET_TGID_IN_PIDNS, pid);
+        if (host > 0)
+            return host;
+    }
+    return pid;
+}
+
 int seccomp_listener_message(const struct seccomp_plan *p, const char *state_json, char **out,
                              struct error **err)
 {
@@ -52,7 +70,7 @@ int seccomp_listener_message(const struct seccomp_plan *p, const char *state_jso
     if (json_get_string(state, "", "ociVersion", &version, err) < 0 || json_get_int64(state, "", "pid", &pid, err) < 0)
         return error_prefix(err, "container state");
     if (pid <= 0)
-        pid = getpid();
+        pid = host_pid(p);
     CLEANUP_JSON_GEN yajl_gen g = json_gen_new(false);
     jg_obj_open(g);
     jg_key_str(g, "ociVersion", version ? version : "1.0.2");

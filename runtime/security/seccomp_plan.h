@@ -16,6 +16,7 @@ struct seccomp_plan {
     unsigned int flags; /* SECCOMP_FILTER_FLAG_* asked for in linux.seccomp.flags */
     bool notify;        /* some rule uses SCMP_ACT_NOTIFY */
     int listener_fd;    /* connected to listenerPath (close-on-exec), or -1 */
+    int host_pidns_fd;  /* the runtime's pid namespace: names the init's pid for the listener */
     char *metadata;     /* listenerMetadata */
 };
 
