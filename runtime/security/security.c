@@ -80,8 +80,7 @@ static int check_cwd_inside_root(struct error **err)
 {
     char buf[PATH_MAX];
     if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
-        return error_setc(err, EXIT_PERM, errno == ERANGE ? 0 : errno,
-                          "process.cwd: the working directory is outside the container's root");
+        return error_setc(err, EXIT_PERM, 0, "process.cwd: the working directory is outside the container's root");
     return 0;
 }
 
