@@ -86,3 +86,41 @@ tree_listing() {
 same_tree() {
     diff <(tree_listing "$1") <(tree_listing "$2") >&2
 }
+
+# docker_archive_layers ARCHIVE DIR [N]: unpack a docker-save archive (any
+# compression) into DIR and print, for its Nth image (default 0), one
+# "LAYER-PATH DIFF-ID" line per layer, in order.
+docker_archive_layers() {
+    local archive=$1 dir=$2 n=${3:-0}
+    mkdir -p "$dir"
+    tar -xf "$archive" -C "$dir" || return 1
+    local cfg
+    cfg=$(jq -r ".[$n].Config" "$dir/manifest.json")
+    paste -d' ' <(jq -r ".[$n].Layers[] | \"$dir/\" + ." "$dir/manifest.json") \
+        <(jq -r '.rootfs.diff_ids[]' "$dir/$cfg")
+}
+
+# oci_layers LAYOUT [MANIFEST-DIGEST]: "BLOB-PATH DIFF-ID" per layer of the
+# layout's first manifest (or the given one).
+oci_layers() {
+    local dir=$1 md=${2:-}
+    [ -n "$md" ] || md=$(jq -r '.manifests[0].digest' "$dir/index.json")
+    local man="$dir/blobs/sha256/${md#sha256:}"
+    local cfg
+    cfg="$dir/blobs/sha256/$(jq -r '.config.digest' "$man" | cut -d: -f2)"
+    paste -d' ' <(jq -r ".layers[].digest | \"$dir/blobs/sha256/\" + (split(\":\")[1])" "$man") \
+        <(jq -r '.rootfs.diff_ids[]' "$cfg")
+}
+
+# apply_listed OUT MODE: apply the "LAYER DIFF-ID" lines on stdin in order
+apply_listed() {
+    local out=$1 mode=$2 layer diff
+    while read -r layer diff; do
+        "$IMAGETOOL" apply-layer --whiteouts "$mode" --diff-id "$diff" "$layer" "$out" || return 1
+    done
+}
+
+# expect_tree DIR EXPECTED-FILE: the listing of DIR is exactly the reference
+expect_tree() {
+    diff "$2" <(tree_listing "$1") >&2
+}
