@@ -124,3 +124,39 @@ apply_listed() {
 expect_tree() {
     diff "$2" <(tree_listing "$1") >&2
 }
+
+# make_tar OUT: a pax tar from a spec on stdin, one entry a line:
+#   KIND PATH [key=value...]   KIND: file dir symlink hardlink chr blk fifo
+#   keys: data= target= mode=(octal) owner=UID:GID dev=MAJ,MIN mtime=
+#         xattr.NAME=VALUE (may repeat)
+# Values cannot hold spaces; data gets a newline appended.
+make_tar() {
+    python3 -c '
+import io, sys, tarfile
+kinds = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE,
+         "chr": tarfile.CHRTYPE, "blk": tarfile.BLKTYPE, "fifo": tarfile.FIFOTYPE, "file": tarfile.REGTYPE}
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
+    for line in sys.stdin:
+        f = line.split()
+        if not f or f[0].startswith("#"):
+            continue
+        kind, name, opts = f[0], f[1], dict(o.split("=", 1) for o in f[2:] if not o.startswith("xattr."))
+        ti = tarfile.TarInfo(name)
+        ti.type = kinds[kind]
+        ti.mtime = int(opts.get("mtime", "1600000000"))
+        ti.mode = int(opts.get("mode", "755" if kind == "dir" else "644"), 8)
+        ti.uid, ti.gid = map(int, opts.get("owner", "0:0").split(":"))
+        ti.linkname = opts.get("target", "")
+        if "dev" in opts:
+            ti.devmajor, ti.devminor = map(int, opts["dev"].split(","))
+        for o in f[2:]:
+            if o.startswith("xattr."):
+                k, v = o[6:].split("=", 1)
+                ti.pax_headers["SCHILY.xattr." + k] = v
+        data = None
+        if kind == "file":
+            data = (opts.get("data", name) + "\n").encode()
+            ti.size = len(data)
+        tar.addfile(ti, io.BytesIO(data) if data is not None else None)
+' "$1"
+}
