@@ -83,6 +83,11 @@ int layer_set_xattrs_at(struct layer_ctx *ctx, int pfd, const char *name, struct
     return 0;
 }
 
+bool layer_owner_is_default(const struct layer_ctx *ctx, struct archive_entry *e)
+{
+    return !ctx->privileged || (archive_entry_uid(e) == 0 && archive_entry_gid(e) == 0 && !ctx->parent_setgid);
+}
+
 int layer_chown_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err)
 {
     if (!ctx->privileged)

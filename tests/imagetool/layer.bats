@@ -156,8 +156,16 @@ dir home/user mode=700 owner=1000:1000
 file home/user/f owner=1000:1000 mode=640
 symlink home/user/link target=f owner=1000:1000
 dir odd mode=6711 owner=12:34
+dir sgid mode=2775 owner=0:50
+file sgid/f
+dir sgid/sub
+symlink sgid/l target=f
+fifo sgid/p
 EOF
     oracle_compare "$T/l1.tar"
+    # entries in a set-group-ID dir get the tar's group, not the dir's
+    [ "$(stat -c %g "$OUT/sgid/f" "$OUT/sgid/sub" "$OUT/sgid/l" "$OUT/sgid/p" | tr '\n' ' ')" = "0 0 0 0 " ]
+    [ "$(stat -c '%a' "$OUT/sgid/sub")" = 755 ]
     [ "$(stat -c '%a %u:%g' "$OUT/bin/su")" = "4755 0:0" ]
     [ "$(stat -c '%a %u:%g' "$OUT/bin/wall")" = "2755 0:5" ]
     [ "$(stat -c '%a' "$OUT/tmp")" = 1777 ]
