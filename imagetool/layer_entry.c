@@ -218,7 +218,7 @@ int layer_entry_apply(struct layer_ctx *ctx, struct archive *a, struct archive_e
     int pfd = dir_cache_resolve(&ctx->dirs, &ctx->path, ctx->path.n - 1, true);
     if (pfd < 0) {
         CLEANUP_FREE char *dir = layer_path_join(&ctx->path, ctx->path.n - 1);
-        return error_setc(err, errno == ENOENT || errno == ENOTDIR ? EXIT_INVALID : EXIT_FAIL, errno,
+        return error_setc(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? EXIT_INVALID : EXIT_FAIL, errno,
                           "parent directory %s", dir);
     }
     ctx->parent_setgid = dir_cache_setgid(&ctx->dirs, ctx->path.n - 1);

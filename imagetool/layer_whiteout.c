@@ -99,7 +99,7 @@ int layer_whiteout_apply(struct layer_ctx *ctx, struct archive_entry *e, struct 
         return 0; /* nothing below to hide */
     if (pfd < 0) {
         CLEANUP_FREE char *dir = layer_path_join(&ctx->path, ctx->path.n - 1);
-        return error_setc(err, errno == ENOENT || errno == ENOTDIR ? EXIT_INVALID : EXIT_FAIL, errno,
+        return error_setc(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? EXIT_INVALID : EXIT_FAIL, errno,
                           "parent directory %s", dir);
     }
     if (opaque)
