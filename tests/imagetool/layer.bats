@@ -224,6 +224,8 @@ file d/f mtime=1100000000
 symlink d/l target=f mtime=1200000000
 dir d/e mtime=1300000000
 file d/e/g mtime=1400000000
+dir r mtime=1000000000
+symlink r target=d mtime=1500000000
 EOF
     apply_layers "$OUT" "$T/l1.tar"
     [ "$(stat -c %Y "$OUT/d")" = 1000000000 ]
@@ -231,6 +233,8 @@ EOF
     [ "$(stat -c %Y "$OUT/d/l")" = 1200000000 ]
     [ "$(stat -c %Y "$OUT/d/e")" = 1300000000 ]
     [ "$(stat -c %Y "$OUT/d/e/g")" = 1400000000 ]
+    # a dir replaced later in the layer does not lend its time to the replacement
+    [ "$(stat -c %Y "$OUT/r")" = 1500000000 ]
 }
 
 @test "layer: gzip, zstd, xz, bzip2 and plain layers give the same tree" {
