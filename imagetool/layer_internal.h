@@ -114,6 +114,8 @@ int layer_fix_dir_times(struct layer_ctx *ctx, struct error **err);
 
 /* ---- layer_whiteout.c */
 bool layer_is_whiteout(const char *name);
+/* Inside aufs' top-level metadata dirs (/.wh..wh.plnk/...): not content. */
+bool layer_is_aufs_meta(const struct layer_path *p);
 int layer_whiteout_apply(struct layer_ctx *ctx, struct archive_entry *e, struct error **err);
 
 #endif

@@ -25,6 +25,11 @@ bool layer_is_whiteout(const char *name)
     return strncmp(name, WH_PREFIX, strlen(WH_PREFIX)) == 0;
 }
 
+bool layer_is_aufs_meta(const struct layer_path *p)
+{
+    return p->n > 1 && strncmp(p->comp[0], WH_META_PREFIX, strlen(WH_META_PREFIX)) == 0;
+}
+
 /* Remove from the open dir fd (at path) whatever the layer does not carry. */
 static int clean_opaque(struct layer_ctx *ctx, int fd, const char *path, struct error **err)
 {

@@ -55,6 +55,17 @@ EOF
     [ ! -e "$OUT/nodir" ] && [ ! -e "$OUT/.wh.gone" ]
 }
 
+@test "layer: aufs metadata (.wh..wh.*) is skipped, as Docker does (umoci keeps it)" {
+    make_tar "$T/l1.tar" <<'EOF'
+dir .wh..wh.plnk
+file .wh..wh.plnk/1234.5678
+file .wh..wh.aufs
+file real
+EOF
+    apply_layers "$OUT" "$T/l1.tar"
+    [ "$(ls -A "$OUT")" = real ]
+}
+
 @test "layer: an opaque marker before its siblings keeps only this layer's content" {
     lower_layer
     make_tar "$T/l2.tar" <<'EOF'
