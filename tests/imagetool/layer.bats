@@ -8,7 +8,6 @@ load ../lib/helpers
 load layer-helpers
 
 setup() {
-    require_shared_images # for rootfs-manifest.py
     T="$BATS_TEST_TMPDIR"
     OUT="$T/rootfs"
 }
