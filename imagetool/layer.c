@@ -61,7 +61,7 @@ static int apply_entries(struct layer_ctx *ctx, struct layer_stream *s, struct e
         int r = archive_read_next_header2(a, e);
         if (r == ARCHIVE_EOF)
             break;
-        if (r < ARCHIVE_WARN) {
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             rc = read_failed(s, a, err);
             break;
         }

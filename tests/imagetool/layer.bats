@@ -353,3 +353,18 @@ EOF
     run "$IMAGETOOL" apply-layer "$T/missing.tar" "$OUT"
     [ "$status" -eq 4 ]
 }
+
+@test "layer: a damaged tar header is an error, not a garbage entry" {
+    printf 'file a\nfile b\nfile c\n' | make_tar "$T/dmg.tar"
+    python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+hdr = b.rfind(b"ustar") - 257
+b[hdr + 148:hdr + 156] = b"0000000\0"  # a wrong checksum for the last header
+open(sys.argv[1], "wb").write(b)
+' "$T/dmg.tar"
+    run "$IMAGETOOL" apply-layer "$T/dmg.tar" "$OUT"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"dmg.tar: corrupt tar: Damaged tar archive" ]] || fail "$output"
+    [ "$(ls "$OUT")" = "$(printf 'a\nb')" ]
+}
