@@ -368,3 +368,15 @@ open(sys.argv[1], "wb").write(b)
     [[ "$output" == *"dmg.tar: corrupt tar: Damaged tar archive" ]] || fail "$output"
     [ "$(ls "$OUT")" = "$(printf 'a\nb')" ]
 }
+
+@test "layer: a truncated plain tar is a clear error naming the entry" {
+    make_tar "$T/l1.tar" <<'EOF2'
+file small
+EOF2
+    head -c 200000 /dev/urandom >"$T/big"
+    tar -C "$T" -rf "$T/l1.tar" big
+    head -c 100000 "$T/l1.tar" >"$T/cut.tar"
+    run "$IMAGETOOL" apply-layer "$T/cut.tar" "$OUT"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"cut.tar: big: read data: Truncated tar archive" ]] || fail "$output"
+}
