@@ -152,7 +152,11 @@ static int create_symlink(struct layer_ctx *ctx, int pfd, const char *name, stru
     if (target == NULL)
         return error_setc(err, EXIT_INVALID, 0, "symlink without a target");
     if (symlinkat(target, pfd, name) < 0) {
-        if (errno != EEXIST || layer_remove_at(pfd, name, err) < 0 || symlinkat(target, pfd, name) < 0)
+        if (errno != EEXIST)
+            return error_set(err, errno, "symlink");
+        if (layer_remove_at(pfd, name, err) < 0)
+            return -1;
+        if (symlinkat(target, pfd, name) < 0)
             return error_set(err, errno, "symlink");
     }
     if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||
@@ -173,7 +177,11 @@ static int create_node(struct layer_ctx *ctx, int pfd, const char *name, struct 
     mode_t mode = type | (archive_entry_perm(e) & 07777);
     dev_t dev = type == S_IFIFO ? 0 : makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
     if (mknodat(pfd, name, mode, dev) < 0) {
-        if (errno != EEXIST || layer_remove_at(pfd, name, err) < 0 || mknodat(pfd, name, mode, dev) < 0)
+        if (errno != EEXIST)
+            return error_set(err, errno, "mknod");
+        if (layer_remove_at(pfd, name, err) < 0)
+            return -1;
+        if (mknodat(pfd, name, mode, dev) < 0)
             return error_set(err, errno, "mknod");
     }
     if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||

@@ -83,7 +83,11 @@ static int whiteout_overlay(int pfd, const char *name, struct error **err)
 {
     if (mknodat(pfd, name, S_IFCHR, makedev(0, 0)) == 0)
         return 0;
-    if (errno != EEXIST || layer_remove_at(pfd, name, err) < 0 || mknodat(pfd, name, S_IFCHR, makedev(0, 0)) < 0)
+    if (errno != EEXIST)
+        return error_set(err, errno, "mknod whiteout %s", name);
+    if (layer_remove_at(pfd, name, err) < 0)
+        return -1;
+    if (mknodat(pfd, name, S_IFCHR, makedev(0, 0)) < 0)
         return error_set(err, errno, "mknod whiteout %s", name);
     return 0;
 }
