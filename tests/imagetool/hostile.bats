@@ -142,3 +142,30 @@ apply() {
     [[ "$output" == *"s/.wh.file: parent directory s"* ]] || fail "$output"
     assert_outside_unchanged
 }
+
+@test "hostile: 150 randomly damaged hostile layers never crash nor write outside" {
+    local mut="$TARS/mut" errf="$TARS/err" t rc
+    python3 - "$TARS" "$mut" <<'PY'
+import os, random, sys, zlib
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out)
+random.seed(1234)
+tars = sorted(f for f in os.listdir(src) if f.endswith(".tar"))
+for i in range(150):
+    b = bytearray(open(os.path.join(src, tars[i % len(tars)]), "rb").read())
+    for _ in range(random.randint(1, 8)):
+        b[random.randrange(len(b))] = random.randrange(256)
+    if i % 3 == 0:
+        b = bytearray(zlib.compress(bytes(b))[:-random.randint(0, 20)])  # zlib, maybe cut: not a layer
+    open(os.path.join(out, "%03d" % i), "wb").write(bytes(b))
+PY
+    for t in "$mut"/*; do
+        rm -rf "$ROOT"
+        rc=0
+        "$IMAGETOOL" apply-layer "$t" "$ROOT" 2>"$errf" || rc=$?
+        [ "$rc" -lt 128 ] || fail "$(basename "$t"): killed by signal $((rc - 128))"
+        ! grep -qE 'Sanitizer|runtime error' "$errf" || fail "$(basename "$t"): $(cat "$errf")"
+        [ "$rc" -eq 0 ] || [ "$(wc -l <"$errf")" -eq 1 ] || fail "$(basename "$t"): $(cat "$errf")"
+    done
+    assert_outside_unchanged
+}
