@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "runtime/container.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/process.h"
@@ -84,6 +85,8 @@ static int load_config(struct plan *p, struct error **err)
     if (spec_parse_file(config, &p->spec, err) < 0)
         return -1;
     const struct spec *s = p->spec;
+    if (s->hooks)
+        log_warn("%s: hooks: not supported yet, ignored", config);
     if (s->oci_version == NULL || strncmp(s->oci_version, "1.", 2) != 0)
         return error_setc(err, EXIT_INVALID, 0, "%s: ociVersion: unsupported version '%s' (want 1.x)",
                           config, s->oci_version ? s->oci_version : "");
@@ -121,6 +124,54 @@ static char *initial_state_json(const struct plan *p)
     return xasprintf("%.*s", (int)len, text);
 }
 
+/* The intermediate of a two-step start: enter the namespaces, clone the
+ * init as our sibling, tell the parent its pid, exit. */
+static int new_userns_with_maps(const struct init_args *a, struct error **err)
+{
+    if (unshare(CLONE_NEWUSER) < 0)
+        return error_set(err, errno, "unshare user namespace");
+    struct sync_msg m;
+    if (sync_send_value(a->sync_fd, SYNC_MAPS, 0) < 0 || sync_recv(a->sync_fd, &m, err) < 0 ||
+        m.type != SYNC_GO)
+        _exit(1);
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        return error_set(err, errno, "become root in the user namespace (is 0 mapped?)");
+    return 0;
+}
+
+static int enter_in_order(const struct init_args *a, struct error **err)
+{
+    const struct ns_plan *ns = a->ns;
+    if (ns->join_fd[NS_USER] >= 0)
+        return ns_join_user(ns, err) < 0 || ns_unshare_rest(ns, err) < 0 ? -1 : ns_enter_early(ns, err);
+    if (ns_enter_early(ns, err) < 0 || new_userns_with_maps(a, err) < 0)
+        return -1;
+    return ns_unshare_rest(ns, err);
+}
+
+__attribute__((noreturn)) static void intermediate(struct init_args *a)
+{
+    CLEANUP_ERROR struct error *err = NULL;
+    if (enter_in_order(a, &err) < 0) {
+        sync_send(a->sync_fd, SYNC_ERROR, err);
+        _exit(1);
+    }
+    /* exit_signal must be 0 with CLONE_PARENT: ours (SIGCHLD) is inherited. */
+    struct clone_args ca = { .flags = CLONE_PARENT };
+    pid_t pid = syscall(SYS_clone3, &ca, sizeof(ca));
+    if (pid == 0) {
+        a->ns_entered = true;
+        init_main(a);
+    }
+    if (pid < 0) {
+        error_set(&err, errno, "clone the container's init");
+        sync_send(a->sync_fd, SYNC_ERROR, err);
+        _exit(1);
+    }
+    sync_send_value(a->sync_fd, SYNC_PID, pid);
+    _exit(0);
+}
+
 static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, int start_fd,
                         int *pidfd, struct error **err)
 {
@@ -147,9 +198,37 @@ static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, i
             .start_fd = start_fd,
             .preserve_fds = p->o->preserve_fds,
         };
+        if (p->ns.two_step)
+            intermediate(&a);
         init_main(&a);
     }
     return pid;
+}
+
+/* Two-step start: write the maps of the user namespace the intermediate
+ * made, reap it and take over its child, the init. */
+static int adopt_init(struct launch *l, const struct spec_linux *lx, struct error **err)
+{
+    struct sync_msg m;
+    if (sync_recv(l->sync_fd, &m, err) < 0)
+        return -1;
+    if (m.type == SYNC_MAPS) {
+        if (userns_write_maps(l->pid, lx, err) < 0)
+            return error_prefix(err, "user namespace");
+        if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0 || sync_recv(l->sync_fd, &m, err) < 0)
+            return error_setc(err, EXIT_FAIL, errno, "the container's set-up process exited");
+    }
+    if (m.type != SYNC_PID)
+        return m.type == SYNC_ERROR ? sync_error(&m, err)
+                                    : error_setc(err, EXIT_FAIL, 0, "the container's init exited during set-up");
+    while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    l->pid = m.value;
+    close(l->pidfd);
+    l->pidfd = syscall(SYS_pidfd_open, l->pid, 0);
+    if (l->pidfd < 0)
+        return error_set(err, errno, "pidfd_open %d", (int)l->pid);
+    return 0;
 }
 
 static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struct error **err)
@@ -169,7 +248,9 @@ static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struc
 static int set_up_init(const struct plan *p, struct launch *l, struct error **err)
 {
     const struct spec_linux *lx = p->spec->linux_;
-    if (ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
+    if (p->ns.two_step && adopt_init(l, lx, err) < 0)
+        return -1;
+    if (!p->ns.two_step && ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
         return error_prefix(err, "user namespace");
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;
@@ -181,6 +262,11 @@ static int set_up_init(const struct plan *p, struct launch *l, struct error **er
     }
     if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
         return error_set(err, errno, "signal the container's init");
+    return 0;
+}
+
+static int wait_ready(const struct launch *l, struct error **err)
+{
     struct sync_msg m;
     if (sync_recv(l->sync_fd, &m, err) < 0)
         return -1;
@@ -213,14 +299,17 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     st->cgroup = NULL;
     st->annotations = NULL;
     st->n_annotations = 0;
-    if (rc < 0)
-        return -1;
-    if (p->o->pid_file) {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)l->pid);
-        if (write_file_atomic(p->o->pid_file, buf, n, 0644, err) < 0)
-            return error_prefix(err, "--pid-file");
-    }
+    return rc;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+    if (path == NULL)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    if (write_file_replace(path, buf, n, 0644, err) < 0)
+        return error_prefix(err, "--pid-file");
     return 0;
 }
 
@@ -263,13 +352,19 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
     l->pid = clone_init(p, child_sock, l->sync_fd, start_fd, &l->pidfd, err);
+    ns_reset_pid_for_children(&p->ns);
     if (l->pid < 0) {
         l->pid = 0;
         return -1;
     }
+    /* state.json is written while the init sets itself up. With run, the
+     * init goes on to exec without waiting: its errors, or the EOF of its
+     * exec, reach container_run_wait_exec. */
     if (set_up_init(p, l, err) < 0 || record_state(p, l, err) < 0)
         return -1;
-    return 0;
+    if (!p->o->run && wait_ready(l, err) < 0)
+        return -1;
+    return write_pid_file(p->o->pid_file, l->pid, err);
 }
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,
@@ -288,6 +383,7 @@ int container_create(const char *root, const struct create_opts *o, struct launc
     }
     l->root = xstrdup(root);
     l->id = xstrdup(o->id);
+    l->own_pidns = ns_new(&p.ns, NS_PID);
     int rc = launch_init(&p, l, err);
     if (rc < 0)
         undo_create(l);

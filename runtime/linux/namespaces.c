@@ -73,13 +73,16 @@ int ns_plan_build(const struct spec *s, struct ns_plan *p, struct error **err)
         if (ns->path && *ns->path && open_ns_path(p, k, ns->path, err) < 0)
             return error_prefix(err, "linux.namespaces[%zu]", i);
     }
-    bool join_user = p->join_fd[NS_USER] >= 0;
+    bool joins_other = false;
+    for (int k = NS_NET; k <= NS_MNT; k++)
+        joins_other |= p->join_fd[k] >= 0;
+    p->two_step = p->join_fd[NS_USER] >= 0 || (ns_new(p, NS_USER) && joins_other);
     for (int k = 0; k < NS_KINDS; k++) {
-        if (!ns_new(p, k) || k == NS_CGROUP)
+        if (!ns_new(p, k) || k == NS_CGROUP || (p->two_step && k == NS_USER))
             continue;
-        /* Namespaces made after joining a user namespace must be made by
-         * the child inside it; only the pid one has to come from clone. */
-        if (join_user && k != NS_PID)
+        /* Namespaces made after joining a user namespace must be made from
+         * inside it, so they are owned by it. */
+        if (p->two_step)
             p->unshare_flags |= kinds[k].flag;
         else
             p->clone_flags |= kinds[k].flag;
@@ -110,6 +113,19 @@ int ns_join_pid_for_children(const struct ns_plan *p, struct error **err)
     return 0;
 }
 
+void ns_reset_pid_for_children(const struct ns_plan *p)
+{
+    if (p->join_fd[NS_PID] < 0)
+        return;
+    /* /proc/self/ns/pid is the pid namespace we live in, whatever
+     * pid_for_children says: later children (sanitizer helpers) belong there. */
+    int fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        setns(fd, CLONE_NEWPID);
+        close(fd);
+    }
+}
+
 static int join(const struct ns_plan *p, int k, struct error **err)
 {
     if (p->join_fd[k] >= 0 && setns(p->join_fd[k], kinds[k].flag) < 0)
@@ -117,12 +133,20 @@ static int join(const struct ns_plan *p, int k, struct error **err)
     return 0;
 }
 
-int ns_enter_early(const struct ns_plan *p, struct error **err)
+int ns_join_user(const struct ns_plan *p, struct error **err)
 {
-    if (join(p, NS_USER, err) < 0)
-        return -1;
+    return join(p, NS_USER, err);
+}
+
+int ns_unshare_rest(const struct ns_plan *p, struct error **err)
+{
     if (p->unshare_flags && unshare(p->unshare_flags) < 0)
         return error_set(err, errno, "unshare namespaces");
+    return 0;
+}
+
+int ns_enter_early(const struct ns_plan *p, struct error **err)
+{
     static const int order[] = { NS_IPC, NS_UTS, NS_NET, NS_MNT };
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         if (join(p, order[i], err) < 0)

@@ -21,7 +21,13 @@ struct ns_plan {
     int join_fd[NS_KINDS]; /* fd of a path to join, -1 otherwise */
     char *join_path[NS_KINDS];
     int clone_flags;       /* namespaces the clone itself creates */
-    int unshare_flags;     /* created by the child after joining a user namespace by path */
+    int unshare_flags;     /* created by an intermediate (two_step), user excluded */
+    /* When a user namespace is joined by path, or a new one is made while
+     * other namespaces are joined, an intermediate process joins and makes
+     * them in the right order (joins with the host's privileges first, new
+     * namespaces owned by the container's user namespace), then clones the
+     * init as a sibling (CLONE_PARENT) and exits. */
+    bool two_step;
 };
 
 /* Validate linux.namespaces (known types, no duplicates, paths that are
@@ -32,9 +38,13 @@ bool ns_new(const struct ns_plan *p, enum ns_kind k);
 
 /* In the parent before clone: a pid namespace to join applies to children. */
 int ns_join_pid_for_children(const struct ns_plan *p, struct error **err);
-/* In the child right after clone: join the user namespace by path (then
- * create the remaining new ones) and the others, except the cgroup one. */
+/* After the clone: children of ours are born in our own pid namespace again. */
+void ns_reset_pid_for_children(const struct ns_plan *p);
+/* Join the ipc, uts, network and mount namespaces given by path. */
 int ns_enter_early(const struct ns_plan *p, struct error **err);
+/* Two-step helpers: join the user namespace by path; make unshare_flags. */
+int ns_join_user(const struct ns_plan *p, struct error **err);
+int ns_unshare_rest(const struct ns_plan *p, struct error **err);
 /* In the child once it sits in its cgroup: create or join the cgroup namespace. */
 int ns_enter_cgroup(const struct ns_plan *p, struct error **err);
 
