@@ -84,9 +84,9 @@ static int device_mknod(const struct mount_ctx *c, const struct spec_device *d, 
     CLEANUP_FREE char *parent = NULL, *name = NULL;
     if (path_split_last(d->path, &parent, &name) < 0)
         return error_setc(err, EXIT_INVALID, 0, "device path %s", d->path);
-    CLEANUP_CLOSE int pfd = mkdir_p_in_root(c->rootfd, parent, 0755);
+    CLEANUP_CLOSE int pfd = target_open_dir(c, parent, err);
     if (pfd < 0)
-        return error_set(err, errno, "create %s/%s", c->rootfs, parent);
+        return -1;
     mode_t mode = d->has_file_mode ? (d->file_mode & 07777) : 0666;
     dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
     if (mknodat(pfd, name, kind | mode, dev) < 0) {
@@ -146,9 +146,9 @@ int devices_symlinks(const struct mount_ctx *c, struct error **err)
         {"/proc/self/fd/1", "stdout"},
         {"/proc/self/fd/2", "stderr"},
     };
-    CLEANUP_CLOSE int dev = mkdir_p_in_root(c->rootfd, "/dev", 0755);
+    CLEANUP_CLOSE int dev = target_open_dir(c, "/dev", err);
     if (dev < 0)
-        return error_set(err, errno, "open %s/dev", c->rootfs);
+        return -1;
     if (unlinkat(dev, "ptmx", 0) < 0 && errno != ENOENT)
         return error_set(err, errno, "remove %s/dev/ptmx", c->rootfs);
     if (symlinkat("pts/ptmx", dev, "ptmx") < 0)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -106,8 +107,68 @@ static int check_proc_target(const struct mount_ctx *c, int fd, const char *dest
     return error_setc(err, EXIT_INVALID, 0, "%s cannot be mounted because it is inside /proc", dest);
 }
 
+/* A bind mount ignores flags: like runc's remount after the bind, the
+ * per-mount flags are replaced by those asked (no atime flag = relatime),
+ * but set on the detached clone, before anyone can see it. */
+static struct mount_attr bind_attrs(unsigned long flags)
+{
+    static const struct {
+        unsigned long ms;
+        uint64_t attr;
+    } map[] = {
+        {MS_RDONLY, MOUNT_ATTR_RDONLY}, {MS_NOSUID, MOUNT_ATTR_NOSUID}, {MS_NODEV, MOUNT_ATTR_NODEV},
+        {MS_NOEXEC, MOUNT_ATTR_NOEXEC}, {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+    };
+    struct mount_attr a = {0};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (flags & map[i].ms)
+            a.attr_set |= map[i].attr;
+        else
+            a.attr_clr |= map[i].attr;
+    }
+    a.attr_clr |= MOUNT_ATTR__ATIME;
+    if (flags & MS_NOATIME)
+        a.attr_set |= MOUNT_ATTR_NOATIME;
+    else if (flags & MS_STRICTATIME)
+        a.attr_set |= MOUNT_ATTR_STRICTATIME;
+    else
+        a.attr_set |= MOUNT_ATTR_RELATIME;
+    return a;
+}
+
+static int bind_set_flags(int tree, unsigned long flags)
+{
+    struct mount_attr a = bind_attrs(flags);
+    if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) == 0)
+        return 0;
+    if (errno != EPERM)
+        return -1;
+    /* In a user namespace flags inherited from the host are locked: keep
+     * them, and leave atime alone unless it was asked for. */
+    struct mount_attr now = bind_attrs(mount_current_flags(tree));
+    a.attr_clr &= ~(now.attr_set & ~MOUNT_ATTR__ATIME);
+    if (!(flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME))) {
+        a.attr_clr &= ~MOUNT_ATTR__ATIME;
+        a.attr_set &= ~MOUNT_ATTR__ATIME;
+    }
+    return mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a));
+}
+
+int mount_bind_fd(int src, int dst, unsigned long flags)
+{
+    unsigned int rec = (flags & MS_REC) ? AT_RECURSIVE : 0;
+    CLEANUP_CLOSE int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+    if (tree < 0)
+        return -1;
+    if ((flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) && bind_set_flags(tree, flags) < 0)
+        return -1;
+    if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return -1;
+    return TAKE_FD(tree);
+}
+
 int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,
-                      struct error **err)
+                     struct error **err)
 {
     CLEANUP_FREE char *where = path_join(c->rootfs, m->destination);
     if (m->source == NULL)
@@ -119,17 +180,11 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
     CLEANUP_CLOSE int dst = target_open(c, m->destination, !S_ISDIR(st.st_mode), err);
     if (dst < 0 || check_proc_target(c, dst, m->destination, true, src, err) < 0)
         return error_prefix(err, "bind mount %s to %s", m->source, where);
-    if (mount(fd_path(src).s, fd_path(dst).s, NULL, MS_BIND | (f->flags & MS_REC), NULL) < 0)
+    CLEANUP_CLOSE int tree = mount_bind_fd(src, dst, f->flags);
+    if (tree < 0)
         return error_set(err, errno, "bind mount %s to %s", m->source, where);
-    if ((f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) == 0 && !mount_flags_have_after(f))
-        return 0;
-    /* The fd still names the mount point under the new mount: look again. */
-    CLEANUP_CLOSE int top = target_reopen(c, m->destination, err);
-    if (top < 0)
-        return error_prefix(err, "bind mount %s to %s", m->source, where);
-    if ((f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) && mount_remount_fd(top, f->flags) < 0)
-        return error_set(err, errno, "remount %s with its bind options", where);
-    if (mount_propagate_fd(top, f) < 0)
+    /* tree now names the attached mount itself: no path is resolved again. */
+    if (mount_propagate_fd(tree, f) < 0)
         return error_set(err, errno, "set propagation and attributes of %s", where);
     return 0;
 }

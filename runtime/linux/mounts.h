@@ -52,6 +52,9 @@ int path_split_last(const char *path, char **parent, char **name);
 /* Open dest beneath the rootfs as an O_PATH fd; when missing, create it
  * (a directory, or an empty file if want_file) and its parents. */
 int target_open(const struct mount_ctx *c, const char *dest, bool want_file, struct error **err);
+/* An O_PATH fd of directory path beneath the rootfs, made (with its
+ * parents) when missing. */
+int target_open_dir(const struct mount_ctx *c, const char *path, struct error **err);
 /* Re-open an existing target (e.g. after something was mounted on it). */
 int target_reopen(const struct mount_ctx *c, const char *dest, struct error **err);
 
@@ -62,6 +65,10 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
                      struct error **err);
 int mount_entry_fs(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,
                    struct error **err);
+/* Bind (MS_REC: recursively) the tree at src onto dst with the per-mount
+ * flags of flags, set before the clone is attached. Returns an fd of the
+ * attached mount, or -1 with errno. */
+int mount_bind_fd(int src, int dst, unsigned long flags);
 /* Remount the mount at fd with flags | MS_REMOUNT | MS_BIND, keeping the
  * flags the kernel locks (nosuid, nodev, ... inherited in a user namespace). */
 int mount_remount_fd(int fd, unsigned long flags);

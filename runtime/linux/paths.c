@@ -74,14 +74,10 @@ static int readonly_one(int root, const char *path, struct error **err)
         return 0;
     if (fd < 0)
         return error_set(err, errno, "read-only %s: open", path);
-    if (mount(fd_path(fd).s, fd_path(fd).s, NULL, MS_BIND | MS_REC, NULL) < 0)
-        return error_set(err, errno, "read-only %s: bind onto itself", path);
-    CLEANUP_CLOSE int top = open_in_root(root, path, O_PATH, 0);
-    if (top < 0)
-        return error_set(err, errno, "read-only %s: reopen", path);
-    unsigned long keep = mount_current_flags(top) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
-    if (mount_remount_fd(top, keep | MS_RDONLY) < 0)
-        return error_set(err, errno, "read-only %s: remount", path);
+    unsigned long keep = mount_current_flags(fd) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    CLEANUP_CLOSE int tree = mount_bind_fd(fd, fd, MS_BIND | MS_REC | MS_RDONLY | keep);
+    if (tree < 0)
+        return error_set(err, errno, "read-only %s: bind onto itself read-only", path);
     return 0;
 }
 

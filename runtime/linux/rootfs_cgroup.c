@@ -55,27 +55,32 @@ static bool options_have_all(const char *superopts, const char *controllers)
     return true;
 }
 
-/* Find the host mount of the v1 hierarchy holding these controllers. */
-static bool find_v1_mount(const char *mountinfo, const char *controllers, struct hierarchy *h)
+/* The line of /proc/self/cgroup ("N:controllers:/path") whose controllers
+ * this mount's super options carry; lines already taken are skipped, so a
+ * hierarchy mounted twice on the host is mounted once. */
+static bool own_cgroup_of(const char *cgroups, const char *superopts, unsigned long *taken,
+                          char **controllers, char **path)
 {
-    CLEANUP_FREE char *copy = xstrdup(mountinfo);
+    CLEANUP_FREE char *copy = xstrdup(cgroups);
     char *save = NULL;
-    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char root[4096], point[4096], fstype[64], superopts[1024];
-        const char *sep = strstr(line, " - ");
-        if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
-            sscanf(sep + 3, "%63s %*s %1023s", fstype, superopts) != 2)
+    unsigned i = 0;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+        char *ctl = strchr(line, ':');
+        char *rest = ctl ? strchr(ctl + 1, ':') : NULL;
+        if (rest == NULL || rest == ctl + 1 || i >= 8 * sizeof(*taken) || (*taken & (1UL << i)))
+            continue; /* the v2 line "0::/..." of a hybrid host: runc does not mount it */
+        *rest = '\0';
+        if (!options_have_all(superopts, ctl + 1))
             continue;
-        if (strcmp(fstype, "cgroup") != 0 || !options_have_all(superopts, controllers))
-            continue;
-        h->mountpoint = xstrdup(point);
-        h->mount_root = xstrdup(root);
+        *taken |= 1UL << i;
+        *controllers = xstrdup(ctl + 1);
+        *path = xstrdup(rest + 1);
         return true;
     }
     return false;
 }
 
-/* The v1 hierarchies this process belongs to, with their host mounts. */
+/* The v1 hierarchies this process belongs to, in the host's mount order. */
 static int v1_hierarchies(struct hierarchy **out, size_t *n_out, struct error **err)
 {
     CLEANUP_FREE char *cgroups = NULL, *mountinfo = NULL;
@@ -84,18 +89,19 @@ static int v1_hierarchies(struct hierarchy **out, size_t *n_out, struct error **
         return -1;
     struct hierarchy *h = NULL;
     size_t n = 0;
+    unsigned long taken = 0;
     char *save = NULL;
-    for (char *line = strtok_r(cgroups, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *ctl = strchr(line, ':');
-        char *path = ctl ? strchr(ctl + 1, ':') : NULL;
-        if (path == NULL || path == ctl + 1)
-            continue; /* the v2 line "0::/..." of a hybrid host: runc does not mount it */
-        *path++ = '\0';
-        struct hierarchy cur = {0};
-        if (!find_v1_mount(mountinfo, ctl + 1, &cur))
+    for (char *line = strtok_r(mountinfo, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char root[4096], point[4096], fstype[64], superopts[1024];
+        const char *sep = strstr(line, " - ");
+        if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
+            sscanf(sep + 3, "%63s %*s %1023s", fstype, superopts) != 2 || strcmp(fstype, "cgroup") != 0)
             continue;
-        cur.controllers = xstrdup(ctl + 1);
-        cur.own_path = xstrdup(path);
+        struct hierarchy cur = {0};
+        if (!own_cgroup_of(cgroups, superopts, &taken, &cur.controllers, &cur.own_path))
+            continue;
+        cur.mountpoint = xstrdup(point);
+        cur.mount_root = xstrdup(root);
         h = xrealloc(h, (n + 1) * sizeof(*h));
         h[n++] = cur;
     }

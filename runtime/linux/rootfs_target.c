@@ -47,25 +47,32 @@ static char *link_target(int dirfd, const char *dir, const char *name)
 
 static int create_missing(int rootfd, const char *dest, bool want_file, int depth);
 
+static int ensure_dir(int rootfd, const char *path, int depth)
+{
+    int fd = open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    return errno == ENOENT ? create_missing(rootfd, path, false, depth) : -1;
+}
+
 /* mkdir -p beneath the root; a dangling symlink on the way gets its target made. */
 static int mkdir_all_in_root(int rootfd, const char *path, int depth)
 {
-    CLEANUP_FREE char *copy = xstrdup(path);
-    CLEANUP_FREE char *prefix = xstrdup("");
-    char *save = NULL;
-    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-        char *next = xasprintf("%s/%s", prefix, part);
-        int fd = open_in_root(rootfd, next, O_PATH | O_DIRECTORY, 0);
-        if (fd < 0 && errno == ENOENT && create_missing(rootfd, next, false, depth) < 0)
-            fd = -2;
-        else if (fd >= 0)
-            close(fd);
-        else if (errno != ENOENT)
-            fd = -2;
-        free(prefix);
-        prefix = next;
-        if (fd == -2)
+    CLEANUP_FREE char *prefix = xstrdup(path);
+    if (*prefix == '\0')
+        return 0;
+    for (char *p = prefix + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (prefix[strspn(prefix, "/")] != '\0' && ensure_dir(rootfd, prefix, depth) < 0)
             return -1;
+        *p = saved;
+        if (saved == '\0')
+            break;
     }
     return 0;
 }
@@ -121,3 +128,15 @@ int target_reopen(const struct mount_ctx *c, const char *dest, struct error **er
     return fd;
 }
 
+
+int target_open_dir(const struct mount_ctx *c, const char *path, struct error **err)
+{
+    int fd = open_in_root(c->rootfd, path, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0 && errno == ENOENT && mkdir_all_in_root(c->rootfd, path, 0) == 0)
+        fd = open_in_root(c->rootfd, path, O_PATH | O_DIRECTORY, 0);
+    if (fd < 0) {
+        CLEANUP_FREE char *where = path_join(c->rootfs, path);
+        return error_set(err, errno, "create %s", where);
+    }
+    return fd;
+}

@@ -35,6 +35,12 @@ static void test_options(void)
        "propagation kept in order");
     is_str(f.data, "size=64k,mode=755", "unknown options become data");
     mount_flags_release(&f);
+    char *ropts[] = {"rro", "rnosuid", "rnoatime", "rrw", NULL};
+    ok(mount_flags_parse(ropts, &f, &err) == 0 && f.flags == 0 && f.data == NULL &&
+           f.attr_set == (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOATIME) &&
+           f.attr_clr == (MOUNT_ATTR_RDONLY | MOUNT_ATTR__ATIME),
+       "recursive attributes: rro then rrw clears, rnoatime replaces the atime mode");
+    mount_flags_release(&f);
     ok(mount_propagation_flag("runbindable") == (MS_UNBINDABLE | MS_REC) && mount_propagation_flag("ro") == 0,
        "propagation names");
 }
