@@ -6,9 +6,10 @@
 
 #include <stdbool.h>
 
-/* Call first thing in main. Returns 0 when already running from a sealed
- * copy; otherwise re-executes (does not return) or returns -1 with errno
- * set (the caller must then refuse to run). */
+/* Call first thing in main. For the commands that start container
+ * processes (create, run, exec): returns 0 when already running from a
+ * sealed copy, otherwise re-executes (does not return) or returns -1 with
+ * errno set (the caller must then refuse to run). Other commands: 0. */
 int ensure_cloned_binary(char **argv, char **envp);
 /* Whether /proc/self/exe is a sealed copy. */
 bool running_from_sealed_copy(void);
