@@ -1,6 +1,7 @@
 /* config.json -> struct spec. Types are checked field by field; every error
  * names the JSON path. Semantic validation (which values make sense on this
  * host) belongs to the runtime. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,7 +119,7 @@ static int parse_rlimit(yajl_val v, const char *path, size_t i, void *ctx, struc
 {
     struct spec_rlimit *r = &((struct spec_rlimit *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "type", &r->type, err) == 0)
+    if (get_str(v, path, "type", &r->type, err) <= 0)
         return error_setc(err, EXIT_INVALID, 0, "%s.type: missing", path);
     TRY(get_u64(v, path, "hard", &r->hard, NULL, err));
     TRY(get_u64(v, path, "soft", &r->soft, NULL, err));
@@ -149,7 +150,8 @@ static int parse_process(yajl_val o, const char *path, struct spec_process *p, s
     TRY(json_expect_object(o, path, err));
     TRY(json_get_bool(o, path, "terminal", &p->terminal, err));
     yajl_val cs = NULL, user = NULL, caps = NULL;
-    if (json_get_object(o, path, "consoleSize", &cs, err) > 0) {
+    TRY(json_get_object(o, path, "consoleSize", &cs, err));
+    if (cs) {
         p->has_console_size = true;
         TRY(get_u32(cs, "process.consoleSize", "height", &p->console_height, NULL, err));
         TRY(get_u32(cs, "process.consoleSize", "width", &p->console_width, NULL, err));
@@ -202,8 +204,8 @@ static int parse_hook(yajl_val v, const char *path, size_t i, void *ctx, struct 
     TRY(json_get_strv(v, path, "env", &h->env, err));
     int64_t t = 0;
     TRY(get_i64(v, path, "timeout", &t, &h->has_timeout, err));
-    if (h->has_timeout && t <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.timeout: must be positive", path);
+    if (h->has_timeout && (t <= 0 || t > INT_MAX))
+        return error_setc(err, EXIT_INVALID, 0, "%s.timeout: must be between 1 and %d", path, INT_MAX);
     h->timeout = (int)t;
     return 0;
 }
@@ -322,12 +324,14 @@ static int parse_resources(yajl_val o, struct spec_resources *r, struct error **
     alloc_for_array(o, "devices", (void **)&r->devices, sizeof(*r->devices));
     TRY(each_elem(o, p, "devices", &r->n_devices, parse_device_rule, r->devices, err));
     yajl_val v = NULL;
-    if (json_get_object(o, p, "memory", &v, err) > 0) {
+    TRY(json_get_object(o, p, "memory", &v, err));
+    if (v) {
         r->has_memory = true;
         TRY(parse_memory(v, &r->memory, err));
     }
     v = NULL;
-    if (json_get_object(o, p, "cpu", &v, err) > 0) {
+    TRY(json_get_object(o, p, "cpu", &v, err));
+    if (v) {
         r->has_cpu = true;
         TRY(parse_cpu(v, &r->cpu, err));
     }
@@ -340,6 +344,8 @@ static int parse_resources(yajl_val o, struct spec_resources *r, struct error **
     if (v) {
         uint32_t w = 0;
         TRY(get_u32(v, "linux.resources.blockIO", "weight", &w, &r->has_blkio_weight, err));
+        if (w > UINT16_MAX)
+            return error_setc(err, EXIT_INVALID, 0, "linux.resources.blockIO.weight: %u is out of range", w);
         r->blkio_weight = (uint16_t)w;
     }
     alloc_for_array(o, "hugepageLimits", (void **)&r->hugepage_limits, sizeof(*r->hugepage_limits));
