@@ -15,6 +15,14 @@ setup() {
     BEFORE=$(outside_state)
 }
 
+teardown() {
+    if [ -n "${SWAPPER:-}" ]; then
+        touch "$TARS/stop"
+        kill "$SWAPPER" 2>/dev/null || true
+        wait "$SWAPPER" 2>/dev/null || true
+    fi
+}
+
 # Everything outside the target that a hostile entry could aim at.
 outside_state() {
     (cd "$BATS_TEST_TMPDIR" && find . -mindepth 1 -path ./root -prune -o -path ./tars -prune -o -printf '%p %y %m %n %s\n' | sort)
@@ -167,5 +175,41 @@ PY
         ! grep -qE 'Sanitizer|runtime error' "$errf" || fail "$(basename "$t"): $(cat "$errf")"
         [ "$rc" -eq 0 ] || [ "$(wc -l <"$errf")" -eq 1 ] || fail "$(basename "$t"): $(cat "$errf")"
     done
+    assert_outside_unchanged
+}
+
+@test "hostile: a dir swapped for a symlink to outside while files stream into it" {
+    # 3000 files in d/, applied while another process keeps replacing d with
+    # a symlink to the canary (and back). Entries may fail; none may land outside.
+    python3 - "$TARS/race.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    ti = tarfile.TarInfo("d"); ti.type = tarfile.DIRTYPE; ti.mode = 0o755; t.addfile(ti)
+    for i in range(3000):
+        ti = tarfile.TarInfo("d/f%04d" % i); ti.size = 6; t.addfile(ti, io.BytesIO(b"pwned\n"))
+PY
+    mkdir -p "$ROOT"
+    python3 - "$ROOT" "$CANARY" "$TARS/stop" <<'PY' &
+import os, sys
+root, canary, stop = sys.argv[1:]
+d, aside = os.path.join(root, "d"), os.path.join(root, "d.aside")
+while not os.path.exists(stop):
+    try:
+        os.rename(d, aside)
+        os.symlink(canary, d)
+        os.unlink(d)
+        os.rename(aside, d)
+    except OSError:
+        pass
+PY
+    SWAPPER=$!
+    local i
+    for i in 1 2 3; do
+        "$IMAGETOOL" apply-layer "$TARS/race.tar" "$ROOT" 2>/dev/null || true
+    done
+    touch "$TARS/stop"
+    wait "$SWAPPER"
+    SWAPPER=
+    [ "$(ls "$CANARY")" = file ] || fail "canary got: $(ls "$CANARY" | head)"
     assert_outside_unchanged
 }
