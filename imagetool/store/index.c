@@ -206,6 +206,27 @@ int store_untag(struct store *s, const char *name, struct error **err)
     return r;
 }
 
+static bool with_digest(const struct store_image *img, const void *digest)
+{
+    return strcmp(img->digest, digest) == 0;
+}
+
+int store_untag_digest(struct store *s, const char *digest, struct error **err)
+{
+    CLEANUP_CLOSE int lock = index_lock(s, err);
+    if (lock < 0)
+        return -1;
+    struct store_image *imgs = NULL;
+    size_t n = 0;
+    if (store_index_read(s, &imgs, &n, err) < 0)
+        return -1;
+    int r = remove_entries(imgs, &n, with_digest, digest)
+                ? store_index_write(s, imgs, n, err)
+                : error_setc(err, EXIT_NOTFOUND, 0, "no image with digest %s in the store", digest);
+    store_images_free(imgs, n);
+    return r;
+}
+
 int store_list(struct store *s, struct store_image **out, size_t *n, struct error **err)
 {
     return store_index_read(s, out, n, err);

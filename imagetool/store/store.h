@@ -63,6 +63,8 @@ char *store_name_normalise(const char *name);
 int store_tag(struct store *s, const char *name, const char *manifest_digest, const char *media_type,
               uint64_t size, struct error **err);
 int store_untag(struct store *s, const char *name, struct error **err);
+/* Added: drop every name (and the untagged entry) of this manifest digest. */
+int store_untag_digest(struct store *s, const char *digest, struct error **err);
 int store_list(struct store *s, struct store_image **out, size_t *n, struct error **err);
 /* A name, a digest or a unique digest prefix -> the image. EXIT_NOTFOUND if none. */
 int store_resolve(struct store *s, const char *ref, struct store_image *out, struct error **err);
