@@ -167,3 +167,40 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
     [ "$status" -eq 0 ]
     [ "$(echo "$output" | jq '.Layers | length')" = 14 ]
 }
+
+@test "every positive real image imports into one store" {
+    local srcs=(
+        "docker-archive:$R/dive-docker-save-14layers/test-docker-image.tar"
+        "docker-archive:$R/trivy-alpine-3.10-docker-save/alpine-310.tar.gz"
+        "docker-archive:$R/gcr-hello-world-docker25-save/hello-world-v25.tar"
+        "docker-archive:$R/gcr-docker-archives/overwritten_file.tar"
+        "docker-archive:$R/gcr-docker-archives/whiteout_image.tar"
+        "docker-archive:$R/gcr-docker-archives/whiteout_dir.tar"
+        "docker-archive:$R/gcr-docker-archives/test_bundle.tar:@0"
+        "docker-archive:$R/gcr-docker-archives/test_bundle.tar:@1"
+        "docker-archive:$R/gcr-docker-archives/test_link.tar:@0"
+        "docker-archive:$R/gcr-docker-archives/test_link.tar:@1"
+        "docker-archive:$R/skopeo-docker-two-images/docker-two-images.tar.xz:@0"
+        "docker-archive:$R/skopeo-docker-two-images/docker-two-images.tar.xz:@1"
+        "oci:$R/trivy-hello-world-oci/test.oci"
+        "oci:$R/docker-library-busybox-1.38-glibc-amd64-oci/layout"
+        "oci:$R/docker-library-busybox-1.38-musl-multiarch-oci/layout"
+        "oci:$R/regclient-testrepo-oci/testrepo:v1"
+        "oci-archive:$R/dive-oci-compression/test-oci-gzip-image.tar"
+        "oci-archive:$R/dive-oci-compression/test-oci-zstd-image.tar"
+        "oci-archive:$R/dive-oci-compression/test-oci-uncompressed-image.tar"
+        "oci-archive:$R/dive-oci-compression/test-oci-estargz-image.tar"
+        "dir:$R/skopeo-dir-schema2/uncompressed-image-s2"
+    )
+    for src in "${srcs[@]}"; do
+        it pull -q "$src" >/dev/null || fail "$src did not import"
+    done
+    [ "$(it images --format json | jq length)" -ge 20 ]
+    # every named image's manifest, config and layers are in the store
+    for d in $(it images --format json | jq -r '.[].digest'); do
+        for b in $(it inspect "$d" | jq -r '.manifest.config.digest, .manifest.layers[].digest'); do
+            [ -f "$S/blobs/sha256/${b#sha256:}" ] || fail "$d: blob $b missing"
+        done
+    done
+    store_is_sound
+}
