@@ -52,6 +52,29 @@ static const char *digest_in_name(const char *path, char buf[DIGEST_STR_LEN + 1]
     return digest_is_valid(buf) ? buf : NULL;
 }
 
+static void note_magic(struct staged_entry *e, const char *buf, size_t n)
+{
+    if (e->size >= sizeof(e->magic))
+        return;
+    size_t want = sizeof(e->magic) - (size_t)e->size;
+    memcpy(e->magic + e->size, buf, n < want ? n : want);
+}
+
+/* Keep small entries (JSON documents) in memory as well. */
+static void keep_copy(struct staged_entry *e, const char *buf, size_t n, size_t *cap)
+{
+    if (e->size + n > KEEP_IN_MEMORY) {
+        free(e->data);
+        e->data = NULL;
+        e->len = 0;
+        return;
+    }
+    if (e->len + n > *cap)
+        e->data = xrealloc(e->data, *cap = 2 * (e->len + n));
+    memcpy(e->data + e->len, buf, n);
+    e->len += n;
+}
+
 static int stage_data(struct archive_stage *st, struct archive *a, struct staged_entry *e, char *buf,
                       struct error **err)
 {
@@ -64,26 +87,27 @@ static int stage_data(struct archive_stage *st, struct archive *a, struct staged
             return archive_fail(a, e->path, err);
         if (n == 0)
             break;
-        if (e->size < sizeof(e->magic))
-            memcpy(e->magic + e->size, buf, (size_t)n < sizeof(e->magic) - e->size ? (size_t)n : sizeof(e->magic) - e->size);
         if (blob_writer_write(e->w, buf, (size_t)n, err) < 0)
             return -1;
-        if (e->size + (uint64_t)n <= KEEP_IN_MEMORY) {
-            if (e->len + (size_t)n > cap)
-                e->data = xrealloc(e->data, cap = 2 * (e->len + (size_t)n));
-            memcpy(e->data + e->len, buf, (size_t)n);
-            e->len += (size_t)n;
-        } else {
-            free(e->data);
-            e->data = NULL;
-            e->len = 0;
-        }
+        note_magic(e, buf, (size_t)n);
+        keep_copy(e, buf, (size_t)n, &cap);
         e->size += (uint64_t)n;
     }
     store_blob_finish(e->w, e->digest);
     char named[DIGEST_STR_LEN + 1];
     if (digest_in_name(e->path, named) && strcmp(named, e->digest) != 0)
         return error_setc(err, EXIT_INVALID, 0, "%s: content has digest %s", e->path, e->digest);
+    return 0;
+}
+
+/* The magic bytes of an entry skipped because the store has its blob. */
+static int read_stored_magic(struct store *s, struct staged_entry *e, struct error **err)
+{
+    CLEANUP_CLOSE int fd = store_blob_open(s, e->digest, err);
+    if (fd < 0)
+        return -1;
+    if (pread(fd, e->magic, sizeof(e->magic), 0) < 0)
+        return error_set(err, errno, "read blob %s", e->digest);
     return 0;
 }
 
@@ -111,7 +135,7 @@ static int stage_entry(struct archive_stage *st, struct archive *a, struct archi
     if (digest_in_name(path, named) && store_has_blob(st->s, named)) {
         memcpy(e->digest, named, sizeof(named)); /* stored and verified before: skip the copy */
         e->size = (uint64_t)archive_entry_size(ae);
-        return 0;
+        return read_stored_magic(st->s, e, err);
     }
     return stage_data(st, a, e, buf, err);
 }

@@ -123,8 +123,9 @@ static bool same_name(const char *a, const char *b)
 }
 
 /* Drop entries for which drop() is true; returns how many went. */
-static size_t remove_entries(struct store_image *imgs, size_t *n, bool (*drop)(const struct store_image *, const void *),
-                             const void *arg)
+typedef bool (*entry_pred)(const struct store_image *img, const void *arg);
+
+static size_t remove_entries(struct store_image *imgs, size_t *n, entry_pred drop, const void *arg)
 {
     size_t kept = 0, removed = 0;
     for (size_t i = 0; i < *n; i++) {

@@ -204,3 +204,20 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
     done
     store_is_sound
 }
+
+@test "docker-archive: importing again (blobs present, not read) gives the same manifest" {
+    # a Docker >= 25 style save with a gzip layer: the OCI layout of the
+    # gzip oci-archive plus a manifest.json naming its blobs
+    mkdir "$BATS_TEST_TMPDIR/save"
+    tar -C "$BATS_TEST_TMPDIR/save" -xf "$R/dive-oci-compression/test-oci-gzip-image.tar"
+    m=$(jq -r '.manifests[0].digest' "$BATS_TEST_TMPDIR/save/index.json")
+    jq -c '[{Config: ("blobs/sha256/" + .config.digest[7:]), RepoTags: ["save:gz"],
+             Layers: [.layers[] | "blobs/sha256/" + .digest[7:]]}]' \
+        "$BATS_TEST_TMPDIR/save/blobs/sha256/${m#sha256:}" >"$BATS_TEST_TMPDIR/save/manifest.json"
+    tar -C "$BATS_TEST_TMPDIR/save" -cf "$BATS_TEST_TMPDIR/save.tar" .
+    d1=$(it pull -q "docker-archive:$BATS_TEST_TMPDIR/save.tar")
+    d2=$(it pull -q "docker-archive:$BATS_TEST_TMPDIR/save.tar")
+    [ "$d1" = "$d2" ]
+    [ "$(layer_types save:gz)" = application/vnd.oci.image.layer.v1.tar+gzip ]
+    store_is_sound
+}
