@@ -96,7 +96,7 @@ static int stage_data(struct archive_stage *st, struct archive *a, struct staged
     store_blob_finish(e->w, e->digest);
     char named[DIGEST_STR_LEN + 1];
     if (digest_in_name(e->path, named) && strcmp(named, e->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s: content has digest %s", e->path, e->digest);
+        return error_setc(err, EXIT_INVALID, 0, "%s: digest mismatch, content has %s", e->path, e->digest);
     return 0;
 }
 

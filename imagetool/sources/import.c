@@ -29,7 +29,7 @@ int verify_blob(const struct descriptor *d, const char *buf, size_t len, struct 
     char got[DIGEST_STR_LEN + 1];
     sha256_buf(buf, len, got);
     if (strcmp(got, d->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "blob %s: content has digest %s", d->digest, got);
+        return error_setc(err, EXIT_INVALID, 0, "blob %s: digest mismatch, content has %s", d->digest, got);
     if (d->size && d->size != len)
         return error_setc(err, EXIT_INVALID, 0, "blob %s: %zu bytes, descriptor says %llu", d->digest, len,
                           (unsigned long long)d->size);

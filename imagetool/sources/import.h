@@ -16,6 +16,9 @@ struct blob_provider {
     int (*read)(void *ctx, const struct descriptor *d, char **buf, size_t *len, struct error **err);
     /* The blob in the store, verified against d (no copy when it is there). */
     int (*ensure)(void *ctx, struct store *s, const struct descriptor *d, struct error **err);
+    /* ensure costs no read (the blob is staged in the store already), so a
+     * small blob that was read is committed rather than written again */
+    bool staged;
 };
 
 /* index.json's manifests: the one named tag (ref.name), or the only one

@@ -16,7 +16,7 @@ static int find_blob(struct archive_stage *st, const struct descriptor *d, struc
     if (archive_stage_find(st, path, e, err) < 0)
         return -1;
     if (strcmp((*e)->digest, d->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s: content has digest %s", path, (*e)->digest);
+        return error_setc(err, EXIT_INVALID, 0, "%s: digest mismatch, content has %s", path, (*e)->digest);
     if (d->size && (*e)->size != d->size)
         return error_setc(err, EXIT_INVALID, 0, "%s: %llu bytes, descriptor says %llu", path,
                           (unsigned long long)(*e)->size, (unsigned long long)d->size);
@@ -49,7 +49,7 @@ static int oci_stage_import(struct store *s, struct archive_stage *st, const cha
     size_t len = 0;
     if (archive_stage_find(st, "index.json", &index, err) < 0 || archive_stage_data(st, index, &json, &len, err) < 0)
         return -1;
-    struct blob_provider bp = { st, stage_read, stage_ensure };
+    struct blob_provider bp = { st, stage_read, stage_ensure, true };
     return oci_index_import(s, &bp, json, len, tag, source, o, out, err);
 }
 
