@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "imagetool/image.h"
+#include "imagetool/sources/archive_path.h"
 #include "imagetool/store/store.h"
 
 static int n_test, n_fail;
@@ -209,6 +210,28 @@ static void test_names(void)
     }
 }
 
+static bool same(char *got, const char *want)
+{
+    bool r = want ? got && strcmp(got, want) == 0 : got == NULL;
+    if (!r)
+        printf("# got %s, want %s\n", got ? got : "NULL", want ? want : "NULL");
+    free(got);
+    return r;
+}
+
+static void test_archive_paths(void)
+{
+    ok(same(archive_path_normalise("./a//b/./c/"), "a/b/c"), "entry name made canonical");
+    ok(same(archive_path_normalise("/manifest.json"), "manifest.json"), "leading slash dropped");
+    ok(same(archive_path_normalise("./"), ""), "the root entry is empty");
+    ok(same(archive_path_normalise("./../../../etc/x/json"), NULL), "\"..\" in an entry name refused");
+    ok(same(archive_path_normalise("a/../b"), NULL), "\"..\" anywhere refused");
+    ok(same(archive_link_resolve("b/layer.tar", "../a/layer.tar"), "a/layer.tar"), "sibling layer symlink");
+    ok(same(archive_link_resolve("blobs/sha256/x", "../../rootfs.tar.gz"), "rootfs.tar.gz"), "up to the root");
+    ok(same(archive_link_resolve("b/layer.tar", "../../etc/passwd"), NULL), "symlink leaving the archive");
+    ok(same(archive_link_resolve("b/layer.tar", "/etc/passwd"), NULL), "absolute symlink refused");
+}
+
 int main(void)
 {
     test_manifest();
@@ -217,6 +240,7 @@ int main(void)
     test_platform();
     test_config();
     test_names();
+    test_archive_paths();
     printf("1..%d\n", n_test);
     return n_fail ? 1 : 0;
 }
