@@ -15,6 +15,8 @@
 #include "imagetool/sources/archive_stage.h"
 
 #define KEEP_IN_MEMORY (1 << 20)
+#define KEEP_IN_MEMORY_TOTAL (64 << 20)
+#define MAX_DOCUMENT (16 << 20)
 #define READ_CHUNK (1 << 20)
 #define MAX_LINK_HOPS 16
 
@@ -60,10 +62,12 @@ static void note_magic(struct staged_entry *e, const char *buf, size_t n)
     memcpy(e->magic + e->size, buf, n < want ? n : want);
 }
 
-/* Keep small entries (JSON documents) in memory as well. */
-static void keep_copy(struct staged_entry *e, const char *buf, size_t n, size_t *cap)
+/* Keep small entries (JSON documents) in memory as well, within a budget
+ * so that an archive of many small files cannot exhaust memory. */
+static void keep_copy(struct archive_stage *st, struct staged_entry *e, const char *buf, size_t n, size_t *cap)
 {
-    if (e->size + n > KEEP_IN_MEMORY) {
+    if (e->size + n > KEEP_IN_MEMORY || st->kept + n > KEEP_IN_MEMORY_TOTAL || (e->size > 0 && !e->data)) {
+        st->kept -= e->len;
         free(e->data);
         e->data = NULL;
         e->len = 0;
@@ -73,6 +77,7 @@ static void keep_copy(struct staged_entry *e, const char *buf, size_t n, size_t 
         e->data = xrealloc(e->data, *cap = 2 * (e->len + n));
     memcpy(e->data + e->len, buf, n);
     e->len += n;
+    st->kept += n;
 }
 
 static int stage_data(struct archive_stage *st, struct archive *a, struct staged_entry *e, char *buf,
@@ -90,7 +95,7 @@ static int stage_data(struct archive_stage *st, struct archive *a, struct staged
         if (blob_writer_write(e->w, buf, (size_t)n, err) < 0)
             return -1;
         note_magic(e, buf, (size_t)n);
-        keep_copy(e, buf, (size_t)n, &cap);
+        keep_copy(st, e, buf, (size_t)n, &cap);
         e->size += (uint64_t)n;
     }
     store_blob_finish(e->w, e->digest);
@@ -219,14 +224,17 @@ int archive_stage_data(struct archive_stage *st, struct staged_entry *e, char **
 {
     if (e->data || e->size == 0) {
         *buf = xmalloc(e->len + 1);
-        memcpy(*buf, e->data, e->len);
+        if (e->len)
+            memcpy(*buf, e->data, e->len);
         (*buf)[e->len] = '\0';
         *len = e->len;
         return 0;
     }
-    if (e->size > KEEP_IN_MEMORY && e->w)
+    if (e->size > MAX_DOCUMENT)
         return error_setc(err, EXIT_INVALID, 0, "%s: too large for a JSON document", e->path);
-    return store_blob_read(st->s, e->digest, buf, len, err); /* skipped because the store had it */
+    if (archive_stage_commit(st, e, err) < 0)
+        return -1;
+    return store_blob_read(st->s, e->digest, buf, len, err);
 }
 
 void archive_stage_free(struct archive_stage *st)

@@ -221,3 +221,16 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
     [ "$(layer_types save:gz)" = application/vnd.oci.image.layer.v1.tar+gzip ]
     store_is_sound
 }
+
+@test "docker-archive: a JSON document too big to keep in memory is read back from the store" {
+    mkdir "$BATS_TEST_TMPDIR/save"
+    tar -C "$BATS_TEST_TMPDIR/save" -xf "$R/gcr-docker-archives/whiteout_dir.tar"
+    # pad manifest.json past the 1 MiB kept in memory per entry
+    { cat "$BATS_TEST_TMPDIR/save/manifest.json"; head -c 2000000 /dev/zero | tr '\0' ' '; } \
+        >"$BATS_TEST_TMPDIR/save/m" && mv "$BATS_TEST_TMPDIR/save/m" "$BATS_TEST_TMPDIR/save/manifest.json"
+    tar -C "$BATS_TEST_TMPDIR/save" -cf "$BATS_TEST_TMPDIR/big-manifest.tar" .
+    run it pull -q "docker-archive:$BATS_TEST_TMPDIR/big-manifest.tar"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(it pull -q "docker-archive:$R/gcr-docker-archives/whiteout_dir.tar")" ]
+    [ -z "$(ls -A "$S/tmp")" ]
+}
