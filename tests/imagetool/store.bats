@@ -72,6 +72,26 @@ it() { "$IMAGETOOL" --store "$S" "$@"; }
     [ "$(jq '.manifests | length' "$S/index.json")" = 4 ]
 }
 
+@test "pulls and gc racing on a fresh store: every name keeps all its blobs" {
+    local pids=() src
+    for src in "docker-archive:$R/gcr-docker-archives/whiteout_image.tar" \
+               "docker-archive:$R/gcr-docker-archives/overwritten_file.tar" "$HELLO" \
+               "oci-archive:$R/dive-oci-compression/test-oci-gzip-image.tar" \
+               "dir:$R/skopeo-dir-schema2/uncompressed-image-s2"; do
+        it pull -q "$src" >/dev/null &
+        pids+=($!)
+        it gc >/dev/null &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p"; done
+    [ "$(jq '.manifests | length' "$S/index.json")" = 5 ]
+    for d in $(it images --format json | jq -r '.[].digest'); do
+        for b in $(it inspect "$d" | jq -r '.manifest.config.digest, .manifest.layers[].digest'); do
+            [ -f "$S/blobs/sha256/${b#sha256:}" ] || fail "$d: blob $b missing"
+        done
+    done
+}
+
 @test "rm removes a name; gc then drops the blobs nobody uses, keeps the rest" {
     it pull "$ALPINE" >/dev/null
     it pull "$HELLO" >/dev/null
@@ -141,10 +161,10 @@ it() { "$IMAGETOOL" --store "$S" "$@"; }
     it pull "docker-archive:$BATS_TEST_TMPDIR/fifo" >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 100); do
-        [ -n "$(ls -A "$S/tmp" 2>/dev/null)" ] && break
+        ls "$S"/tmp/blob-* >/dev/null 2>&1 && break
         sleep 0.1
     done
-    [ -n "$(ls -A "$S/tmp")" ]
+    ls "$S"/tmp/blob-*
     kill -9 $pid
     wait $pid || true
     kill $writer || true
