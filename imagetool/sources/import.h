@@ -33,6 +33,10 @@ int oci_index_import(struct store *s, const struct blob_provider *bp, const char
  * a bare tag ("v1") as "<source>:<tag>". */
 char *oci_ref_store_name(const char *source_without_tag, const char *ref_name);
 
+/* "transport:/absolute/path[:ref]": a source string that names the same
+ * image from any directory (the name of images that carry none). */
+char *source_string(const char *transport, const char *path, const char *ref);
+
 /* Check a fully read blob against its descriptor. */
 int verify_blob(const struct descriptor *d, const char *buf, size_t len, struct error **err);
 

@@ -58,13 +58,13 @@ static int oci_archive_import(struct store *s, const char *rest, const struct im
 {
     CLEANUP_FREE char *file = NULL, *tag = NULL;
     archive_ref_split(rest, &file, &tag);
-    CLEANUP_FREE char *source = xasprintf("oci-archive:%s", file);
+    CLEANUP_FREE char *source = source_string("oci-archive", file, NULL);
     struct archive_stage st = { 0 };
     if (archive_stage_read(s, file, &st, err) < 0)
-        return error_prefix(err, "%s", source);
+        return error_prefix(err, "oci-archive:%s", file);
     int r = oci_stage_import(s, &st, tag, source, o, out, err);
     archive_stage_free(&st);
-    return r < 0 ? error_prefix(err, "%s", source) : 0;
+    return r < 0 ? error_prefix(err, "oci-archive:%s", file) : 0;
 }
 
 const struct source source_oci_archive = { "oci-archive", oci_archive_import };

@@ -49,7 +49,7 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
 @test "docker-archive: Docker >= 25 save (OCI layout inside, index.json manifests null) via manifest.json" {
     run it pull "docker-archive:$R/gcr-hello-world-docker25-save/hello-world-v25.tar"
     [ "$status" -eq 0 ]
-    ref="docker-archive:$R/gcr-hello-world-docker25-save/hello-world-v25.tar"
+    ref="docker-archive:$(realpath "$R/gcr-hello-world-docker25-save/hello-world-v25.tar")"
     [[ "$output" == "imported $ref sha256:"* ]]
     [ "$(it inspect "$ref" | jq -r .config.architecture)" = arm64 ]
     [ "$(it inspect "$ref" | jq -r '.manifest.layers[0].digest')" = \
@@ -103,12 +103,16 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
     store_is_sound
 }
 
-@test "oci: untagged hello-world keeps its manifest digest and is named by the source" {
-    ref="oci:$R/trivy-hello-world-oci/test.oci"
-    run it pull "$ref"
+@test "oci: untagged hello-world keeps its manifest digest and is named by the source (absolute path)" {
+    cd "$R/trivy-hello-world-oci"
+    run it pull oci:./test.oci
     [ "$status" -eq 0 ]
+    ref="oci:$(realpath test.oci)"
     [ "$output" = "imported $ref sha256:afb744871f99e0ff8e6f253244836ed34c5d805fdb096d3a205ffaf5e9073cab" ]
     [ "$(it inspect "$ref" | jq -c .config.config.Cmd)" = '["/hello"]' ]
+    [ "$(it inspect oci:test.oci | jq -r .name)" = "$ref" ]
+    cd /
+    [ "$(it inspect "oci:$R/trivy-hello-world-oci/test.oci" | jq -r .name)" = "$ref" ]
     store_is_sound
 }
 
