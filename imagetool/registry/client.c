@@ -201,6 +201,27 @@ int registry_get(struct registry *r, const char *what, const char *accept, struc
     return get_url(r, url, accept, true, resp, err);
 }
 
+/* Add a hint after an error's message. */
+static int error_append(struct error **err, const char *hint)
+{
+    if (err == NULL || *err == NULL)
+        return -1;
+    return error_setc(err, (*err)->exit_class, 0, "%s; %s", (*err)->msg, hint);
+}
+
+int registry_status_error(const struct registry *r, const struct http_response *resp, const char *what,
+                          struct error **err)
+{
+    http_status_error(err, resp, what);
+    if (resp->status == 401 && r->creds.user) {
+        CLEANUP_FREE char *hint = xasprintf("the registry refused the credentials of user '%s'", r->creds.user);
+        return error_append(err, hint);
+    }
+    if (resp->status == 401)
+        return error_append(err, "no credentials given (--creds USER:PASS, --authfile or ~/.docker/config.json)");
+    return -1;
+}
+
 static void set_base(struct registry *r, const char *scheme)
 {
     free(r->base);
@@ -239,6 +260,11 @@ static int ping(struct registry *r, bool http_allowed, struct error **err)
     CLEANUP_FREE char *url = xasprintf("%s/v2/", r->base);
     struct http_response resp = { 0 };
     int ret = get_url(r, url, NULL, false, &resp, err);
+    if (ret < 0 && err && *err && strstr((*err)->msg, "certificate")) {
+        CLEANUP_FREE char *hint = xasprintf("to trust its CA put it in /etc/docker/certs.d/%s/ca.crt "
+                                            "(--tls-verify=false skips the check)", r->host);
+        error_append(err, hint);
+    }
     if (ret == 0 && resp.status == 401 && resp.www_authenticate)
         ret = auth_challenge_parse(resp.www_authenticate, &r->auth.challenge, err);
     else if (ret == 0 && resp.status != 200 && resp.status != 401)

@@ -47,6 +47,11 @@ void registry_tls_for(const struct registry *r, const char *url, struct tls_conf
 int registry_get(struct registry *r, const char *what, const char *accept, struct http_response *resp,
                  struct error **err);
 
+/* An unexpected status as an error, with a hint for 401 (credentials
+ * missing or refused). */
+int registry_status_error(const struct registry *r, const struct http_response *resp, const char *what,
+                          struct error **err);
+
 /* "https://host:port/v2/<repo>/<what>" */
 char *registry_url(const struct registry *r, const char *what);
 

@@ -73,13 +73,11 @@ int manifest_fetch(struct registry *r, const char *reference, const char *expect
 {
     memset(out, 0, sizeof(*out));
     CLEANUP_FREE char *path = xasprintf("manifests/%s", reference);
-    CLEANUP_FREE char *what = xasprintf("%s/%s:%s", r->host, r->repo, reference);
-    if (strchr(reference, ':'))
-        what[strlen(what) - strlen(reference) - 1] = '@';
+    CLEANUP_FREE char *what = xasprintf("manifest %s", reference);
     struct http_response resp = { 0 };
     int ret = registry_get(r, path, MANIFEST_ACCEPT, &resp, err);
     if (ret == 0 && resp.status != 200)
-        ret = http_status_error(err, &resp, what);
+        ret = registry_status_error(r, &resp, what, err);
     if (ret == 0 && resp.body_len == 0)
         ret = error_setc(err, EXIT_NETWORK, 0, "%s: empty manifest", what);
     if (ret == 0)

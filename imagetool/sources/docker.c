@@ -12,6 +12,7 @@
 #include "imagetool/registry/client.h"
 #include "imagetool/registry/manifest.h"
 #include "imagetool/source.h"
+#include "imagetool/sources/import.h"
 
 /* Config first (it is small and unpack needs it), then the layers. */
 static struct descriptor *blob_list(const struct manifest *m, size_t *n)
@@ -24,18 +25,14 @@ static struct descriptor *blob_list(const struct manifest *m, size_t *n)
     return d;
 }
 
-static int store_image(struct store *s, const struct docker_ref *ref, const struct fetched_manifest *fm,
-                       struct imported *out, struct error **err)
+static int store_image(struct store *s, const struct docker_ref *ref, const struct import_opts *o,
+                       const struct fetched_manifest *fm, struct imported *out, struct error **err)
 {
     char digest[DIGEST_STR_LEN + 1];
     if (store_put_blob(s, fm->body, fm->len, fm->digest, digest, err) < 0)
         return error_prefix(err, "manifest %s", fm->digest);
     CLEANUP_FREE char *name = docker_ref_store_name(ref);
-    if (store_tag(s, name, fm->digest, fm->media_type, fm->len, err) < 0)
-        return -1;
-    snprintf(out->manifest_digest, sizeof(out->manifest_digest), "%s", fm->digest);
-    out->name = TAKE_PTR(name);
-    return 0;
+    return import_tag(s, o, name, fm->digest, fm->media_type, fm->len, out, err);
 }
 
 static int pull(struct store *s, const struct docker_ref *ref, const struct import_opts *o, struct imported *out,
@@ -57,7 +54,7 @@ static int pull(struct store *s, const struct docker_ref *ref, const struct impo
     struct progress *prog = progress_new(o->quiet, -1);
     ret = blobs_fetch(&r, s, blobs, n, prog, err);
     if (ret == 0)
-        ret = store_image(s, ref, &fm, out, err);
+        ret = store_image(s, ref, o, &fm, out, err);
     progress_free(prog);
     manifest_clear(&m);
     fetched_manifest_clear(&fm);
