@@ -11,14 +11,19 @@ Passes requests to --upstream (127.0.0.1:PORT) and breaks blob downloads
   redirect-loop  redirect a blob request to itself, forever
   redirect-host  redirect blob requests to a second listener (another origin)
                that serves the blob; it logs whether Authorization came along
+  manifest     answer manifest requests with --manifest-body FILE (Content-Type
+               --manifest-type); Docker-Content-Digest stays the registry's
+               unless --own-digest (then it is the file's)
   none         no faults
 
---count limits a fault to the first N blob requests (default: all).
+--count limits a fault to the first N blob requests (default: all);
+--only DIGEST to the requests for that blob.
 --basic USER:PASS makes the proxy itself demand Basic auth on /v2/.
 Every request is logged as one line: "<listener> <method> <path> auth=<yes|no> range=<...>".
 """
 import argparse
 import base64
+import hashlib
 import http.client
 import os
 import re
@@ -26,9 +31,11 @@ import socket
 import struct
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BLOB_RE = re.compile(r"^/v2/.+/blobs/sha256:[0-9a-f]{64}$")
+MANIFEST_RE = re.compile(r"^/v2/.+/manifests/[^/]+$")
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-authorization", "proxy-authenticate"}
 
@@ -40,8 +47,10 @@ class State:
         self.blob_requests = 0
         self.side_port = 0
 
-    def take_fault(self):
+    def take_fault(self, path):
         """The fault for this blob request, counting it."""
+        if self.args.only and not path.endswith(self.args.only):
+            return "none"
         with self.lock:
             self.blob_requests += 1
             n = self.blob_requests
@@ -101,7 +110,9 @@ def make_handler(state, listener):
                 return self.serve_side()
             if not self.authorised():
                 return
-            fault = state.take_fault() if (self.command == "GET" and BLOB_RE.match(self.path)) else "none"
+            if args.mode == "manifest" and MANIFEST_RE.match(self.path):
+                return self.serve_manifest()
+            fault = state.take_fault(self.path) if (self.command == "GET" and BLOB_RE.match(self.path)) else "none"
             if fault == "500":
                 return self.send_plain(500, {"Content-Type": "application/json"},
                                        b'{"errors":[{"code":"UNKNOWN","message":"injected failure"}]}')
@@ -110,6 +121,17 @@ def make_handler(state, listener):
             if fault == "redirect-host":
                 return self.send_plain(307, {"Location": f"http://127.0.0.1:{state.side_port}/side{self.path}"})
             self.relay(self.path, fault)
+
+        def serve_manifest(self):
+            with open(args.manifest_body, "rb") as f:
+                body = f.read()
+            digest = "sha256:" + hashlib.sha256(body).hexdigest()
+            if not args.own_digest:
+                conn, resp = upstream_get(args, self.path, self.headers)
+                resp.read()
+                conn.close()
+                digest = resp.getheader("Docker-Content-Digest", digest)
+            self.send_plain(200, {"Content-Type": args.manifest_type, "Docker-Content-Digest": digest}, body)
 
         def serve_side(self):
             if not self.path.startswith("/side/"):
@@ -144,6 +166,7 @@ def make_handler(state, listener):
             if fault == "reset":
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
+                time.sleep(0.2)  # let the client read what was sent before the reset
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.connection.close()
                 self.close_connection = True
@@ -170,7 +193,11 @@ def main():
     p.add_argument("--upstream", type=int, required=True)
     p.add_argument("--mode", default="none")
     p.add_argument("--count", type=int, default=0)
+    p.add_argument("--only", default="")
     p.add_argument("--basic", default="")
+    p.add_argument("--manifest-body", default="")
+    p.add_argument("--manifest-type", default="application/vnd.docker.distribution.manifest.v1+prettyjws")
+    p.add_argument("--own-digest", action="store_true")
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
     args = p.parse_args()
