@@ -37,6 +37,7 @@ RUNTIME_BIN := $(BUILD)/bin/runtime
 IMAGETOOL_BIN := $(BUILD)/bin/imagetool
 
 .PHONY: all deps check unit bats demo bench install clean fuzz
+.SECONDARY:
 all: $(RUNTIME_BIN) $(IMAGETOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c

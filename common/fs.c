@@ -189,6 +189,55 @@ char *path_join(const char *a, const char *b)
     return xasprintf("%.*s/%s", (int)la, a, b);
 }
 
+/* Without openat2 (old kernels, valgrind): resolve component by component
+ * in user space with the same rules. Racy against a concurrent symlink swap,
+ * which is why openat2 comes first. */
+static int open_in_root_walk(int rootfd, const char *path, int flags, mode_t mode)
+{
+    CLEANUP_FREE char *resolved = xstrdup("");
+    CLEANUP_FREE char *rest = xstrdup(path);
+    int links = 0;
+    for (;;) {
+        char *r = rest;
+        while (*r == '/')
+            r++;
+        if (*r == '\0')
+            break;
+        char *slash = strchr(r, '/');
+        CLEANUP_FREE char *part = slash ? xstrndup(r, (size_t)(slash - r)) : xstrdup(r);
+        char *remaining = xstrdup(slash ? slash : "");
+        free(rest);
+        rest = remaining;
+        if (strcmp(part, ".") == 0)
+            continue;
+        if (strcmp(part, "..") == 0) {
+            char *last = strrchr(resolved, '/');
+            *(last ? last : resolved) = '\0';
+            continue;
+        }
+        char *next = xasprintf("%s/%s", resolved, part);
+        char target[4096];
+        ssize_t n = readlinkat(rootfd, next + 1, target, sizeof(target) - 1);
+        if (n < 0) {
+            free(resolved);
+            resolved = next;
+            continue;
+        }
+        free(next);
+        if (++links > 40) {
+            errno = ELOOP;
+            return -1;
+        }
+        target[n] = '\0';
+        if (target[0] == '/')
+            resolved[0] = '\0';
+        char *joined = xasprintf("%s/%s", target, rest);
+        free(rest);
+        rest = joined;
+    }
+    return openat(rootfd, resolved[0] ? resolved + 1 : ".", flags | O_CLOEXEC | O_NOFOLLOW, mode);
+}
+
 int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 {
     struct open_how how = {
@@ -204,6 +253,8 @@ int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
     do
         fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
     while (fd < 0 && errno == EAGAIN);
+    if (fd < 0 && errno == ENOSYS)
+        return open_in_root_walk(rootfd, path, flags, mode);
     return (int)fd;
 }
 
@@ -213,24 +264,23 @@ int mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
     int cur = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
     char *save = NULL;
     for (char *part = strtok_r(p, "/", &save); part && cur >= 0; part = strtok_r(NULL, "/", &save)) {
-        int next = -1;
-        if (strcmp(part, ".") != 0 && strcmp(part, "..") != 0 && mkdirat(cur, part, mode) < 0 && errno != EEXIST)
-            goto fail;
-        /* Re-resolve from the root so a symlinked component cannot escape. */
-        {
-            CLEANUP_FREE char *sofar = xasprintf("%.*s", (int)(part - p + strlen(part)), path);
-            next = open_in_root(rootfd, sofar, O_PATH | O_DIRECTORY, 0);
+        /* Each prefix is resolved from the root again, so a symlinked
+         * component is followed as if the root were "/" and cannot escape. */
+        CLEANUP_FREE char *prefix = xasprintf("%.*s", (int)(part - p + strlen(part)), path);
+        int next = open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+        if (next < 0 && errno == ENOENT) {
+            if (mkdirat(cur, part, mode) < 0 && errno != EEXIST) {
+                int e = errno;
+                close(cur);
+                errno = e;
+                return -1;
+            }
+            next = open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
         }
+        int e = errno;
         close(cur);
+        errno = e;
         cur = next;
-        continue;
-    fail:
-        {
-            int e = errno;
-            close(cur);
-            errno = e;
-            return -1;
-        }
     }
     return cur;
 }

@@ -200,6 +200,8 @@ struct spec_linux {
     char *mount_label;
 };
 
+#define SPEC_OCI_VERSION "1.0.2"
+
 struct spec {
     char *oci_version;
     struct spec_root *root;

@@ -23,7 +23,10 @@ make_busybox_rootfs() {
     local root=$1
     mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin,var}
     cp "$BUSYBOX" "$root/bin/busybox"
-    "$root/bin/busybox" --install -s "$root/bin"
+    local applet
+    for applet in $("$BUSYBOX" --list); do
+        [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+    done
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
     chmod 1777 "$root/tmp"
