@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "imagetool/defaults.h"
+#include "imagetool/seccomp_default.h"
 
 static const char *const default_caps[] = {
     "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",      "CAP_MKNOD",
@@ -129,5 +130,6 @@ struct spec *defaults_new_spec(const struct default_opts *o)
         spec_add_mount(s, default_mounts[i].dest, default_mounts[i].type, default_mounts[i].source,
                        default_mounts[i].options);
     s->linux_ = default_linux(o);
+    s->linux_->seccomp = seccomp_default_profile(s->process->capabilities->bounding);
     return s;
 }

@@ -1,5 +1,5 @@
 /* What Docker gives a container without extra privileges: namespaces,
- * mounts, capabilities, masked and read-only paths, device rules. The image
+ * mounts, capabilities, seccomp, masked and read-only paths, device rules. The image
  * and the command line fill in the rest (config.c). */
 #ifndef IMAGETOOL_DEFAULTS_H
 #define IMAGETOOL_DEFAULTS_H
