@@ -5,6 +5,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "imagetool/config.h"
 #include "imagetool/user.h"
 
@@ -16,15 +17,19 @@ static void strv_extend(char ***dst, char *const *src)
 
 int config_args(const struct image_config *ic, const struct config_opts *o, char ***out, struct error **err)
 {
+    (void)err;
     char *const *entry = o->has_entrypoint ? o->entrypoint : ic->entrypoint;
     /* Docker: a new entrypoint drops the image's Cmd; arguments replace it. */
     char *const *cmd = o->args ? o->args : o->has_entrypoint ? NULL : ic->cmd;
     char **args = NULL;
     strv_extend(&args, entry);
     strv_extend(&args, cmd);
-    if (!args)
-        return error_setc(err, EXIT_INVALID, 0,
-                          "the image has no Entrypoint or Cmd: give a command after the bundle path");
+    if (!args) {
+        /* As umoci and `runc spec`: a shell, so the bundle still runs. */
+        log_warn("the image has no Entrypoint or Cmd: running \"%s\" (give a command after the bundle path)",
+                 NO_COMMAND_DEFAULT);
+        strv_append(&args, NO_COMMAND_DEFAULT);
+    }
     *out = args;
     return 0;
 }

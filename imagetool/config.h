@@ -28,6 +28,9 @@ struct config_opts {
 int config_build(const struct image_config *ic, int rootfd, const struct config_opts *o, struct spec **out,
                  struct error **err);
 
+/* process.args when neither the image nor the command line names one. */
+#define NO_COMMAND_DEFAULT "sh"
+
 /* The pieces, exposed for tests and for each other. */
 int config_args(const struct image_config *ic, const struct config_opts *o, char ***out, struct error **err);
 /* Image Env, then each override replaces a variable of the same name or is appended. */

@@ -138,8 +138,8 @@ static void test_args(void)
     check_args(ep, cmd, true, new_ep, NULL, "/new");
     check_args(ep, cmd, true, new_ep, args, "/new run this");
     check_args(ep, cmd, true, NULL, args, "run this");
-    check_args(NULL, NULL, false, NULL, NULL, NULL);
-    check_args(ep, cmd, true, empty, NULL, NULL);
+    check_args(NULL, NULL, false, NULL, NULL, "sh");
+    check_args(ep, cmd, true, empty, NULL, "sh");
 
     CLEANUP_STRV char **parsed = NULL;
     ok(parse_entrypoint("[\"/bin/sh\",\"-c\"]", &parsed, NULL) == 0 && strv_len(parsed) == 2 &&
