@@ -9,8 +9,8 @@
 
 static bool selectable(const struct descriptor *d)
 {
-    /* artifacts and attestations carry other media types or no platform */
-    return d->os && d->architecture &&
+    /* artifacts and attestations carry other media types, no platform or unknown/unknown */
+    return d->os && d->architecture && strcmp(d->os, "unknown") != 0 &&
            (d->media_type == NULL || strcmp(d->media_type, MT_OCI_MANIFEST) == 0 ||
             strcmp(d->media_type, MT_DOCKER_MANIFEST) == 0 || media_type_is_index(d->media_type));
 }

@@ -1,0 +1,296 @@
+/* create: validate config.json completely, then make the state directory,
+ * clone the init into its namespaces, write its id maps, put it in its
+ * cgroup and let it set itself up. On any failure nothing is left behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "common/cleanup.h"
+#include "common/fs.h"
+#include "common/json.h"
+#include "runtime/container.h"
+#include "runtime/linux/init.h"
+#include "runtime/linux/process.h"
+#include "runtime/linux/sync.h"
+#include "runtime/linux/userns.h"
+#include "runtime/security/security.h"
+
+/* What create works with once the configuration is known to be good. */
+struct plan {
+    const struct create_opts *o;
+    const char *root;
+    struct spec *spec;
+    char *bundle, *rootfs;
+    struct ns_plan ns;
+    struct security_plan *sec;
+    int dirfd; /* the locked state directory */
+};
+
+static void plan_release(struct plan *p)
+{
+    spec_free(p->spec);
+    free(p->bundle);
+    free(p->rootfs);
+    ns_plan_release(&p->ns);
+    security_plan_free(p->sec);
+}
+
+static int validate_namespaces(const struct spec *s, const struct ns_plan *ns, struct error **err)
+{
+    if (!ns->wanted[NS_MNT])
+        return error_setc(err, EXIT_INVALID, 0, "linux.namespaces: a mount namespace is required");
+    if ((s->hostname && *s->hostname) && !ns->wanted[NS_UTS])
+        return error_setc(err, EXIT_INVALID, 0, "hostname: needs a uts namespace");
+    if ((s->domainname && *s->domainname) && !ns->wanted[NS_UTS])
+        return error_setc(err, EXIT_INVALID, 0, "domainname: needs a uts namespace");
+    return userns_validate(s, ns_new(ns, NS_USER), err);
+}
+
+static int resolve_rootfs(struct plan *p, struct error **err)
+{
+    const struct spec *s = p->spec;
+    if (s->root == NULL || s->root->path == NULL || *s->root->path == '\0')
+        return error_setc(err, EXIT_INVALID, 0, "root.path: missing");
+    CLEANUP_FREE char *joined = s->root->path[0] == '/' ? xstrdup(s->root->path)
+                                                         : path_join(p->bundle, s->root->path);
+    p->rootfs = realpath(joined, NULL);
+    struct stat st;
+    if (p->rootfs == NULL || stat(p->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+        return error_setc(err, EXIT_INVALID, p->rootfs ? ENOTDIR : errno, "root.path: %s", joined);
+    return 0;
+}
+
+static int load_config(struct plan *p, struct error **err)
+{
+    const struct create_opts *o = p->o;
+    if (o->console_socket)
+        return error_setc(err, EXIT_INVALID, 0, "--console-socket: terminals are not supported yet");
+    p->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+    if (p->bundle == NULL)
+        return error_setc(err, EXIT_NOTFOUND, errno, "bundle %s", o->bundle ? o->bundle : ".");
+    CLEANUP_FREE char *config = path_join(p->bundle, "config.json");
+    if (spec_parse_file(config, &p->spec, err) < 0)
+        return -1;
+    const struct spec *s = p->spec;
+    if (s->oci_version == NULL || strncmp(s->oci_version, "1.", 2) != 0)
+        return error_setc(err, EXIT_INVALID, 0, "%s: ociVersion: unsupported version '%s' (want 1.x)",
+                          config, s->oci_version ? s->oci_version : "");
+    if (process_validate(s->process, err) < 0 || resolve_rootfs(p, err) < 0 ||
+        ns_plan_build(s, &p->ns, err) < 0 || validate_namespaces(s, &p->ns, err) < 0 ||
+        security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
+        return error_prefix(err, "%s", config);
+    return 0;
+}
+
+static char *now_rfc3339(void)
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    char buf[64];
+    size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ts.tv_nsec);
+    return xstrdup(buf);
+}
+
+/* The state handed to a seccomp notify listener (no pid yet from inside). */
+static char *initial_state_json(const struct plan *p)
+{
+    CLEANUP_JSON_GEN yajl_gen g = json_gen_new(false);
+    jg_obj_open(g);
+    jg_key_str(g, "ociVersion", p->spec->oci_version);
+    jg_key_str(g, "id", p->o->id);
+    jg_key_str(g, "status", "creating");
+    jg_key_str(g, "bundle", p->bundle);
+    jg_obj_close(g);
+    size_t len;
+    const char *text = jg_text(g, &len);
+    return xasprintf("%.*s", (int)len, text);
+}
+
+static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, int start_fd,
+                        int *pidfd, struct error **err)
+{
+    CLEANUP_FREE char *state_json = initial_state_json(p);
+    struct clone_args ca = {
+        .flags = (uint64_t)p->ns.clone_flags | CLONE_PIDFD,
+        .pidfd = (uint64_t)(uintptr_t)pidfd,
+        .exit_signal = SIGCHLD,
+    };
+    pid_t pid = syscall(SYS_clone3, &ca, sizeof(ca));
+    if (pid < 0)
+        return error_set(err, errno, "clone the container's init");
+    if (pid == 0) {
+        close(parent_sock);
+        close(p->dirfd); /* the flock must not outlive create in the init */
+        struct init_args a = {
+            .spec = p->spec,
+            .ns = &p->ns,
+            .sec = p->sec,
+            .rootfs = p->rootfs,
+            .state_json = state_json,
+            .no_pivot = p->o->no_pivot,
+            .sync_fd = child_sock,
+            .start_fd = start_fd,
+            .preserve_fds = p->o->preserve_fds,
+        };
+        init_main(&a);
+    }
+    return pid;
+}
+
+static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struct error **err)
+{
+    if (!proc->has_oom_score_adj)
+        return 0;
+    char path[64], val[32];
+    snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+    int len = snprintf(val, sizeof(val), "%d", proc->oom_score_adj);
+    CLEANUP_CLOSE int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, val, len) != len)
+        return error_set(err, errno, "process.oomScoreAdj: write %d to %s", proc->oom_score_adj, path);
+    return 0;
+}
+
+/* The parent's part while the init waits for SYNC_GO, then the init's part. */
+static int set_up_init(const struct plan *p, struct launch *l, struct error **err)
+{
+    const struct spec_linux *lx = p->spec->linux_;
+    if (ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
+        return error_prefix(err, "user namespace");
+    if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
+        return -1;
+    if (cgroup_new(lx ? lx->cgroups_path : NULL, p->o->id, &l->cgroup, err) < 0 ||
+        cgroup_create(l->cgroup, lx ? lx->resources : NULL, l->pid, err) < 0) {
+        cgroup_free(l->cgroup);
+        l->cgroup = NULL;
+        return error_prefix(err, "cgroup");
+    }
+    if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
+        return error_set(err, errno, "signal the container's init");
+    struct sync_msg m;
+    if (sync_recv(l->sync_fd, &m, err) < 0)
+        return -1;
+    if (m.type == SYNC_ERROR)
+        return sync_error(&m, err);
+    if (m.type != SYNC_READY)
+        return error_setc(err, EXIT_FAIL, 0, "the container's init exited during set-up");
+    return 0;
+}
+
+static int record_state(const struct plan *p, const struct launch *l, struct error **err)
+{
+    CLEANUP_STATE struct container_state *st = xcalloc(1, sizeof(*st));
+    st->oci_version = xstrdup(p->spec->oci_version);
+    st->id = xstrdup(p->o->id);
+    st->pid = l->pid;
+    st->pid_start_time = proc_start_time(l->pid);
+    st->bundle = xstrdup(p->bundle);
+    st->rootfs = xstrdup(p->rootfs);
+    st->created = now_rfc3339();
+    st->owner = getuid();
+    st->cgroup = l->cgroup; /* borrowed: emitted only */
+    for (int k = 0; k < NS_KINDS; k++)
+        if (p->ns.wanted[k])
+            st->ns_paths[k] = p->ns.join_path[k] ? xstrdup(p->ns.join_path[k])
+                                                 : xasprintf("/proc/%d/ns/%s", (int)l->pid, ns_proc_name(k));
+    st->annotations = p->spec->annotations; /* borrowed too */
+    st->n_annotations = p->spec->n_annotations;
+    int rc = state_write(p->root, st, err);
+    st->cgroup = NULL;
+    st->annotations = NULL;
+    st->n_annotations = 0;
+    if (rc < 0)
+        return -1;
+    if (p->o->pid_file) {
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", (int)l->pid);
+        if (write_file_atomic(p->o->pid_file, buf, n, 0644, err) < 0)
+            return error_prefix(err, "--pid-file");
+    }
+    return 0;
+}
+
+/* Undo a failed create: the init dies (taking its mount namespace with it),
+ * its cgroup and the state directory go. */
+static void undo_create(struct launch *l)
+{
+    if (l->pid > 0) {
+        kill(l->pid, SIGKILL);
+        while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        l->pid = 0;
+    }
+    container_run_cleanup(l);
+}
+
+static int make_exec_fifo(const char *root, const char *id, struct error **err)
+{
+    CLEANUP_FREE char *path = xasprintf("%s/%s/" STATE_EXEC_FIFO, root, id);
+    if (mkfifo(path, 0600) < 0)
+        return error_set(err, errno, "mkfifo %s", path);
+    /* The init waits on the read end; `start` opening it for writing (which
+     * fails at once when the init is gone) and writing a byte releases it. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "open %s", path);
+    return fd;
+}
+
+static int launch_init(struct plan *p, struct launch *l, struct error **err)
+{
+    CLEANUP_CLOSE int start_fd = -1;
+    if (!p->o->run && (start_fd = make_exec_fifo(p->root, p->o->id, err)) < 0)
+        return -1;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return error_set(err, errno, "socketpair");
+    l->sync_fd = sv[0];
+    CLEANUP_CLOSE int child_sock = sv[1];
+    if (ns_join_pid_for_children(&p->ns, err) < 0)
+        return -1;
+    l->pid = clone_init(p, child_sock, l->sync_fd, start_fd, &l->pidfd, err);
+    if (l->pid < 0) {
+        l->pid = 0;
+        return -1;
+    }
+    if (set_up_init(p, l, err) < 0 || record_state(p, l, err) < 0)
+        return -1;
+    return 0;
+}
+
+int container_create(const char *root, const struct create_opts *o, struct launch *l,
+                     struct error **err)
+{
+    *l = (struct launch){ .pidfd = -1, .sync_fd = -1 };
+    struct plan p = { .o = o, .root = root };
+    if (state_check_id(o->id, err) < 0 || load_config(&p, err) < 0) {
+        plan_release(&p);
+        return -1;
+    }
+    CLEANUP_CLOSE int dirfd = p.dirfd = state_dir_create(root, o->id, err);
+    if (dirfd < 0) {
+        plan_release(&p);
+        return -1;
+    }
+    l->root = xstrdup(root);
+    l->id = xstrdup(o->id);
+    int rc = launch_init(&p, l, err);
+    if (rc < 0)
+        undo_create(l);
+    plan_release(&p);
+    return rc;
+}

@@ -1,0 +1,29 @@
+/* The container's init process between clone and exec: waits for the
+ * parent's go, enters namespaces, builds the root file system, drops to
+ * the configured user, reports ready, waits for start, execs. */
+#ifndef RUNTIME_INIT_H
+#define RUNTIME_INIT_H
+
+#include <stdbool.h>
+
+#include "common/spec.h"
+#include "runtime/linux/namespaces.h"
+#include "runtime/security/security.h"
+
+struct init_args {
+    const struct spec *spec;
+    const struct ns_plan *ns;
+    const struct security_plan *sec;
+    const char *rootfs;     /* absolute host path of root.path */
+    const char *state_json; /* for a seccomp notify listener */
+    bool no_pivot;
+    int sync_fd;            /* the init's end of the socketpair */
+    int start_fd;           /* read end of the exec fifo; -1: SYNC_START on sync_fd */
+    int preserve_fds;
+};
+
+/* Never returns: execs the container's process or exits non-zero after
+ * sending the failing step to the parent. */
+__attribute__((noreturn)) void init_main(const struct init_args *a);
+
+#endif

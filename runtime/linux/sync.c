@@ -1,0 +1,53 @@
+/* The create <-> init message channel. */
+#include "runtime/linux/sync.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int sync_send(int fd, enum sync_type type, const struct error *e)
+{
+    struct sync_msg m = { .type = type };
+    if (e) {
+        m.exit_class = e->exit_class;
+        m.errnum = e->errnum;
+        snprintf(m.text, sizeof(m.text), "%s", e->msg);
+    }
+    size_t len = offsetof(struct sync_msg, text) + strlen(m.text) + 1;
+    ssize_t n;
+    do
+        n = send(fd, &m, len, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)len ? 0 : -1;
+}
+
+int sync_recv(int fd, struct sync_msg *m, struct error **err)
+{
+    memset(m, 0, sizeof(*m));
+    ssize_t n;
+    do
+        n = recv(fd, m, sizeof(*m) - 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno == ECONNRESET) {
+            m->type = SYNC_EOF;
+            return 0;
+        }
+        return error_set(err, errno, "read from the container's init");
+    }
+    if (n == 0) {
+        m->type = SYNC_EOF;
+        return 0;
+    }
+    if ((size_t)n < offsetof(struct sync_msg, text))
+        return error_set(err, 0, "short message from the container's init");
+    ((char *)m)[n] = '\0';
+    return 0;
+}
+
+int sync_error(const struct sync_msg *m, struct error **err)
+{
+    return error_setc(err, m->exit_class ? m->exit_class : EXIT_FAIL, 0, "%s", m->text);
+}

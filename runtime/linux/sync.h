@@ -1,0 +1,30 @@
+/* Messages between the create process and the container's init over a
+ * SOCK_SEQPACKET socketpair (one message per datagram). */
+#ifndef RUNTIME_SYNC_H
+#define RUNTIME_SYNC_H
+
+#include "common/error.h"
+
+enum sync_type {
+    SYNC_EOF = 0, /* the peer closed its end (or exec'd) */
+    SYNC_GO,      /* parent -> init: maps written, cgroup joined: set up */
+    SYNC_READY,   /* init -> parent: set up, waiting for start */
+    SYNC_START,   /* parent -> init (run): exec now */
+    SYNC_ERROR,   /* init -> parent: a step failed; text names it */
+};
+
+struct sync_msg {
+    int type;
+    int exit_class;
+    int errnum;
+    char text[2048];
+};
+
+/* Send a message; e (may be NULL) fills an error message. Never raises SIGPIPE. */
+int sync_send(int fd, enum sync_type type, const struct error *e);
+/* Receive one; SYNC_EOF when the peer is gone. -1 with *err on a read error. */
+int sync_recv(int fd, struct sync_msg *m, struct error **err);
+/* Turn a SYNC_ERROR into an error (the init's message, its exit class). */
+int sync_error(const struct sync_msg *m, struct error **err);
+
+#endif
