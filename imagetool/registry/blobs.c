@@ -51,10 +51,11 @@ static struct blob_job *first_failed(struct blob_job *jobs, size_t n)
     return NULL;
 }
 
-static void collect_done(CURLM *multi)
+/* Hand finished transfers to their jobs; returns how many finished. */
+static int collect_done(CURLM *multi)
 {
     CURLMsg *msg;
-    int left;
+    int left, n = 0;
     while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
         if (msg->msg != CURLMSG_DONE)
             continue;
@@ -63,7 +64,9 @@ static void collect_done(CURLM *multi)
         CURLcode rc = msg->data.result;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&j);
         blob_job_done(j, multi, rc);
+        n++;
     }
+    return n;
 }
 
 static int run_jobs(struct blob_job *jobs, size_t n, CURLM *multi, struct error **err)
@@ -81,8 +84,8 @@ static int run_jobs(struct blob_job *jobs, size_t n, CURLM *multi, struct error 
         int running;
         if (curl_multi_perform(multi, &running) != CURLM_OK)
             return error_setc(err, EXIT_FAIL, 0, "curl_multi_perform failed");
-        collect_done(multi);
-        if (first_failed(jobs, n))
+        /* A finished transfer frees a slot (or ends the pull): no waiting. */
+        if (collect_done(multi) > 0)
             continue;
         curl_multi_poll(multi, NULL, 0, poll_timeout_ms(jobs, n), NULL);
     }

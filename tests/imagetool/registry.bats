@@ -182,3 +182,12 @@ manifest_blobs() {
     [[ $output == *"expected $IMG_DIGEST"* ]]
     store_has_no_partial_blobs "$STORE"
 }
+
+@test "registry: unpack docker://... makes a bundle from the pulled layers" {
+    run "$IMAGETOOL" --store "$STORE" unpack "docker://$REG/test/bb:latest" "$BATS_TEST_TMPDIR/bundle"
+    [ "$status" -eq 0 ] || fail "unpack failed: $output"
+    [ "$(cat "$BATS_TEST_TMPDIR/bundle/rootfs/etc/hello")" = "hello from layer two" ]
+    cmp "$BUSYBOX" "$BATS_TEST_TMPDIR/bundle/rootfs/bin/busybox"
+    [ "$(jq -c .process.args "$BATS_TEST_TMPDIR/bundle/config.json")" = '["sh"]' ]
+    store_has_no_partial_blobs "$STORE"
+}
