@@ -191,3 +191,13 @@ manifest_blobs() {
     [ "$(jq -c .process.args "$BATS_TEST_TMPDIR/bundle/config.json")" = '["sh"]' ]
     store_has_no_partial_blobs "$STORE"
 }
+
+@test "registry: proxies come from the environment (http_proxy)" {
+    fault_proxy_start PX "$REG_PORT" "$BATS_TEST_TMPDIR/proxy.log" --mode none
+    http_proxy="http://127.0.0.1:$PX_PORT" run "$IMAGETOOL" --store "$STORE" pull -q "docker://$REG/test/bb:latest"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$output" = "$IMG_DIGEST" ]
+    grep -q "^main GET http://$REG/v2/test/bb/manifests/latest" "$BATS_TEST_TMPDIR/proxy.log" ||
+        fail "the pull did not go through the proxy: $(cat "$BATS_TEST_TMPDIR/proxy.log")"
+    [ "$(grep -c "^main GET http://$REG/v2/test/bb/blobs/" "$BATS_TEST_TMPDIR/proxy.log")" -eq 3 ]
+}

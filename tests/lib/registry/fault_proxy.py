@@ -19,6 +19,7 @@ Passes requests to --upstream (127.0.0.1:PORT) and breaks blob downloads
 --count limits a fault to the first N blob requests (default: all);
 --only DIGEST to the requests for that blob.
 --basic USER:PASS makes the proxy itself demand Basic auth on /v2/.
+It also answers as a forward proxy (absolute request URIs), for http_proxy tests.
 Every request is logged as one line: "<listener> <method> <path> auth=<yes|no> range=<...>".
 """
 import argparse
@@ -106,6 +107,9 @@ def make_handler(state, listener):
 
         def do_GET(self):
             self.log_request_line()
+            if self.path.startswith("http://"):
+                # asked as a forward proxy (http_proxy=...): the target is the upstream anyway
+                self.path = "/" + self.path.split("/", 3)[3]
             if listener == "side":
                 return self.serve_side()
             if not self.authorised():
