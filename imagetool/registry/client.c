@@ -233,33 +233,37 @@ static void set_base(struct registry *r, const char *scheme)
 /* Docker's insecure default: loopback registries (and any registry when
  * the user turned verification off) may answer in plain HTTP. Only a
  * failed handshake falls back; a certificate that does not verify stays
- * an error. */
-static int choose_scheme(struct registry *r, bool http_allowed, struct error **err)
+ * an error. *done is set when the first answer can serve as the ping. */
+static int choose_scheme(struct registry *r, bool http_allowed, struct http_response *resp, bool *done,
+                         struct error **err)
 {
     set_base(r, "https");
+    *done = false;
     if (!http_allowed)
         return 0;
     CLEANUP_FREE char *url = xasprintf("%s/v2/", r->base);
-    struct http_response resp = { 0 };
     CLEANUP_FREE char *redirect = NULL;
     CURLcode rc;
     char errbuf[CURL_ERROR_SIZE];
-    int ret = one_hop(r, url, NULL, false, &resp, &redirect, &rc, errbuf, err);
-    http_response_clear(&resp);
-    if (ret == 0 && (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING)) {
+    if (one_hop(r, url, NULL, false, resp, &redirect, &rc, errbuf, err) < 0)
+        return -1;
+    if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING) {
         log_debug("%s: %s; trying plain http", r->host, errbuf);
         set_base(r, "http");
+    } else if (rc == CURLE_OK && (resp->status == 200 || resp->status == 401)) {
+        *done = true;
     }
-    return ret;
+    return 0;
 }
 
 static int ping(struct registry *r, bool http_allowed, struct error **err)
 {
-    if (choose_scheme(r, http_allowed, err) < 0)
-        return -1;
-    CLEANUP_FREE char *url = xasprintf("%s/v2/", r->base);
     struct http_response resp = { 0 };
-    int ret = get_url(r, url, NULL, false, &resp, err);
+    bool done;
+    int ret = choose_scheme(r, http_allowed, &resp, &done, err);
+    CLEANUP_FREE char *url = xasprintf("%s/v2/", r->base);
+    if (ret == 0 && !done)
+        ret = get_url(r, url, NULL, false, &resp, err);
     if (ret < 0 && err && *err && strstr((*err)->msg, "certificate")) {
         CLEANUP_FREE char *hint = xasprintf("to trust its CA put it in /etc/docker/certs.d/%s/ca.crt "
                                             "(--tls-verify=false skips the check)", r->host);
@@ -272,7 +276,8 @@ static int ping(struct registry *r, bool http_allowed, struct error **err)
     http_response_clear(&resp);
     if (ret == 0)
         log_debug("registry %s: %s, auth %s", r->host, r->base,
-                  r->auth.challenge.scheme == AUTH_BEARER ? "bearer" : r->auth.challenge.scheme == AUTH_BASIC ? "basic" : "none");
+                  r->auth.challenge.scheme == AUTH_BEARER ? "bearer"
+                  : r->auth.challenge.scheme == AUTH_BASIC ? "basic" : "none");
     return ret;
 }
 
