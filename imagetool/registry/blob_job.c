@@ -83,8 +83,22 @@ static size_t write_cb(char *buf, size_t size, size_t n, void *userdata)
     if (blob_writer_write(j->w, buf, len, &j->err) < 0)
         return 0;
     j->received += len;
+    j->last_data = monotonic_s();
     progress_update(j->p, j->line, j->received);
     return len;
+}
+
+/* curl's own low-speed limit averages over a window of seconds; a stall
+ * after a fast start is seen sooner by watching the last byte's time. */
+static int xferinfo_cb(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    struct blob_job *j = userdata;
+    if (monotonic_s() - j->last_data > (double)http_stall_seconds()) {
+        j->stalled = true;
+        return 1;
+    }
+    return 0;
 }
 
 static int setup_hop(struct blob_job *j, struct error **err)
@@ -109,6 +123,11 @@ static int setup_hop(struct blob_job *j, struct error **err)
     curl_easy_setopt(j->easy, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(j->easy, CURLOPT_WRITEDATA, j);
     curl_easy_setopt(j->easy, CURLOPT_PRIVATE, j);
+    curl_easy_setopt(j->easy, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+    curl_easy_setopt(j->easy, CURLOPT_XFERINFODATA, j);
+    curl_easy_setopt(j->easy, CURLOPT_NOPROGRESS, 0L);
+    j->last_data = monotonic_s();
+    j->stalled = false;
     j->hop_offset = j->received;
     j->hop_status = 0;
     j->hop_to_writer = false;
@@ -224,6 +243,10 @@ void blob_job_done(struct blob_job *j, CURLM *multi, CURLcode rc)
     } else if (j->range_refused) {
         reset_writer(j);
         retry_later(j, "server answered a different range");
+    } else if (j->stalled) {
+        char why[64];
+        snprintf(why, sizeof(why), "no data for %ld s", http_stall_seconds());
+        retry_later(j, why);
     } else if (http_curl_retryable(rc)) {
         retry_later(j, j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
     } else {

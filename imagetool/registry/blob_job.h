@@ -32,6 +32,8 @@ struct blob_job {
     long hop_status;     /* status seen by the body callback, 0 before the body */
     bool hop_to_writer;  /* this hop's body is blob data */
     bool range_refused;  /* a 206 for the wrong range: start over */
+    bool stalled;        /* no byte for http_stall_seconds() */
+    double last_data;    /* when the last byte (or the hop's start) came */
     int attempt, redirects;
     bool reauthed;
     double retry_at;

@@ -87,7 +87,7 @@ size_t http_body_cb(char *buf, size_t size, size_t n, void *userdata)
     return len;
 }
 
-static long stall_seconds(void)
+long http_stall_seconds(void)
 {
     const char *env = getenv("IMAGETOOL_REGISTRY_STALL_TIMEOUT");
     long v = env ? strtol(env, NULL, 10) : 0;
@@ -115,7 +115,7 @@ CURL *http_easy_new(const char *url, const struct tls_config *tls, struct http_r
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, STALL_BYTES_PER_S);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, stall_seconds());
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, http_stall_seconds());
     /* Redirects are followed by hand so that credentials never travel to
      * another host (blob storage behind a registry). */
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);

@@ -54,6 +54,9 @@ bool http_status_retryable(long status);
 /* Milliseconds to wait before try number attempt (1-based): doubling from
  * a short start, capped. */
 long http_backoff_ms(int attempt);
+/* Seconds without a byte before a transfer counts as stalled (30, or
+ * $IMAGETOOL_REGISTRY_STALL_TIMEOUT). */
+long http_stall_seconds(void);
 /* Tries per request; $IMAGETOOL_REGISTRY_RETRIES overrides (tests). */
 int http_max_attempts(void);
 

@@ -124,3 +124,19 @@ nothing_named() {
     run "$IMAGETOOL" --store "$STORE" pull "docker://127.0.0.1:$REG_PORT/faults/bb:latest"
     pulled_ok
 }
+
+@test "faults: a server that ignores Range sends the whole blob again and the pull still verifies" {
+    proxy reset --count 1 --only "$BIG_LAYER" --ignore-range
+    run "$IMAGETOOL" --debug --store "$STORE" pull "$SRC"
+    pulled_ok
+    [[ $output == *"ignored the Range request"* ]]
+    grep -q "${BIG_LAYER} .*range=bytes=[1-9]" "$LOG"
+}
+
+@test "faults: a stalled transfer times out and resumes" {
+    proxy stall --count 1 --only "$BIG_LAYER" --stall 8
+    IMAGETOOL_REGISTRY_STALL_TIMEOUT=1 run "$IMAGETOOL" --store "$STORE" pull "$SRC"
+    pulled_ok
+    [[ $output == *"retrying (no data for 1 s)"* ]] || fail "no timeout retry: $output"
+    grep -q "${BIG_LAYER} .*range=bytes=[1-9]" "$LOG"
+}

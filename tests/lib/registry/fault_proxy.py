@@ -11,13 +11,15 @@ Passes requests to --upstream (127.0.0.1:PORT) and breaks blob downloads
   redirect-loop  redirect a blob request to itself, forever
   redirect-host  redirect blob requests to a second listener (another origin)
                that serves the blob; it logs whether Authorization came along
+  stall        send half the body, then nothing (the client must time out)
   manifest     answer manifest requests with --manifest-body FILE (Content-Type
                --manifest-type); Docker-Content-Digest stays the registry's
                unless --own-digest (then it is the file's)
   none         no faults
 
 --count limits a fault to the first N blob requests (default: all);
---only DIGEST to the requests for that blob.
+--only DIGEST to the requests for that blob. --ignore-range drops Range
+headers on the way up, like a server without range support.
 --basic USER:PASS makes the proxy itself demand Basic auth on /v2/.
 It also answers as a forward proxy (absolute request URIs), for http_proxy tests.
 Every request is logged as one line: "<listener> <method> <path> auth=<yes|no> range=<...>".
@@ -62,7 +64,8 @@ class State:
 
 def upstream_get(args, path, headers):
     conn = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=60)
-    fwd = {k: v for k, v in headers.items() if k.lower() not in HOP_HEADERS and k.lower() != "host"}
+    dropped = HOP_HEADERS | {"host"} | ({"range"} if args.ignore_range else set())
+    fwd = {k: v for k, v in headers.items() if k.lower() not in dropped}
     fwd["Host"] = f"127.0.0.1:{args.upstream}"
     conn.request("GET", path, headers=fwd)
     return conn, conn.getresponse()
@@ -149,7 +152,7 @@ def make_handler(state, listener):
                 body = resp.read() if self.command == "GET" else b""
             finally:
                 conn.close()
-            if fault in ("reset", "truncate") and resp.status not in (200, 206):
+            if fault in ("reset", "truncate", "stall") and resp.status not in (200, 206):
                 fault = "none"
             if fault == "wrong-digest" and body:
                 body = bytes([body[0] ^ 0xFF]) + body[1:]
@@ -167,6 +170,12 @@ def make_handler(state, listener):
                 return
             self.send_header("Content-Length", resp.getheader("Content-Length", str(len(body))))
             self.end_headers()
+            if fault == "stall":
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                time.sleep(args.stall)
+                self.close_connection = True
+                return
             if fault == "reset":
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
@@ -198,6 +207,8 @@ def main():
     p.add_argument("--mode", default="none")
     p.add_argument("--count", type=int, default=0)
     p.add_argument("--only", default="")
+    p.add_argument("--ignore-range", action="store_true")
+    p.add_argument("--stall", type=float, default=10.0, help="seconds a stalled response hangs")
     p.add_argument("--basic", default="")
     p.add_argument("--manifest-body", default="")
     p.add_argument("--manifest-type", default="application/vnd.docker.distribution.manifest.v1+prettyjws")
