@@ -289,7 +289,6 @@ int registry_open(struct registry *r, const struct docker_ref *ref, const struct
     r->scope = xasprintf("repository:%s:pull", ref->path);
     r->tls_verify = o->tls_verify;
     r->auth.tls_verify = o->tls_verify;
-    tls_config_for_host(r->host, o->tls_verify, &r->tls);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     r->share = http_share_new();
     if (creds_lookup(o->creds, o->authfile, ref->domain, ref->path, &r->creds, err) < 0 ||
@@ -309,7 +308,6 @@ void registry_close(struct registry *r)
     free(r->origin);
     free(r->repo);
     free(r->scope);
-    tls_config_clear(&r->tls);
     creds_clear(&r->creds);
     auth_state_clear(&r->auth);
     memset(r, 0, sizeof(*r));

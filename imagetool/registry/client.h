@@ -21,7 +21,6 @@ struct registry {
     char *repo;   /* repository path, "library/busybox" */
     char *scope;  /* "repository:<repo>:pull" */
     bool tls_verify;
-    struct tls_config tls;
     struct creds creds;
     struct auth_state auth;
     CURLSH *share; /* connections shared by every request of the pull */
