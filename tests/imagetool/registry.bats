@@ -201,3 +201,29 @@ manifest_blobs() {
         fail "the pull did not go through the proxy: $(cat "$BATS_TEST_TMPDIR/proxy.log")"
     [ "$(grep -c "^main GET http://$REG/v2/test/bb/blobs/" "$BATS_TEST_TMPDIR/proxy.log")" -eq 3 ]
 }
+
+# real_roundtrip FOLDER FILE NAME: push a real docker-archive with skopeo (a
+# Docker schema2 manifest in the registry), unpack it from the registry and
+# compare the rootfs with what skopeo + umoci made of it.
+real_roundtrip() {
+    local folder="$SHARED_IMAGES/$1" file=$2 name=$3 archive="$SHARED_IMAGES/$1/$2"
+    if [[ $file == *.gz ]]; then # skopeo reads plain tars only
+        archive="$BATS_TEST_TMPDIR/$name.tar"
+        gzip -dc "$folder/$file" >"$archive"
+    fi
+    skopeo --insecure-policy copy -q --dest-tls-verify=false "docker-archive:$archive" \
+        "docker://$REG/real/$name:latest" >/dev/null
+    run "$IMAGETOOL" --store "$STORE" unpack -q "docker://$REG/real/$name:latest" "$BATS_TEST_TMPDIR/$name"
+    [ "$status" -eq 0 ] || fail "unpack $name: $output"
+    [ "$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "'"$REG/real/$name:latest"'") | .mediaType' \
+        "$STORE/index.json")" = "application/vnd.docker.distribution.manifest.v2+json" ] || fail "not stored as Docker schema2"
+    python3 "$SHARED_IMAGES/rootfs-manifest.py" "$BATS_TEST_TMPDIR/$name/rootfs" >"$BATS_TEST_TMPDIR/$name.txt"
+    diff -u "$folder/EXPECTED/${file%%.tar*}.rootfs.txt" "$BATS_TEST_TMPDIR/$name.txt" || fail "$name: rootfs differs"
+}
+
+@test "registry: real images (Docker schema2, 14 layers with whiteouts; alpine) unpack from the registry as skopeo+umoci do" {
+    require_shared_images
+    real_roundtrip dive-docker-save-14layers test-docker-image.tar dive
+    real_roundtrip trivy-alpine-3.10-docker-save alpine-310.tar.gz alpine
+    store_has_no_partial_blobs "$STORE"
+}
