@@ -85,7 +85,7 @@ static int open_outer(struct layer_stream *s, struct error **err)
     if (archive_read_open(s->outer, s, NULL, blob_read, NULL) != ARCHIVE_OK ||
         archive_read_next_header(s->outer, &e) != ARCHIVE_OK) {
         const char *msg = archive_error_string(s->outer);
-        return error_setc(err, EXIT_INVALID, 0, "%s", msg ? msg : "cannot read the layer");
+        return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", msg ? msg : "unreadable");
     }
     return 0;
 }

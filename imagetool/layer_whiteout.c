@@ -97,8 +97,11 @@ int layer_whiteout_apply(struct layer_ctx *ctx, struct archive_entry *e, struct 
     int pfd = dir_cache_resolve(&ctx->dirs, &ctx->path, ctx->path.n - 1, overlay);
     if (pfd < 0 && (errno == ENOENT || errno == ENOTDIR) && !overlay)
         return 0; /* nothing below to hide */
-    if (pfd < 0)
-        return error_set(err, errno, "parent directory");
+    if (pfd < 0) {
+        CLEANUP_FREE char *dir = layer_path_join(&ctx->path, ctx->path.n - 1);
+        return error_setc(err, errno == ENOENT || errno == ENOTDIR ? EXIT_INVALID : EXIT_FAIL, errno,
+                          "parent directory %s", dir);
+    }
     if (opaque)
         return overlay ? opaque_overlay(pfd, err) : opaque_apply(ctx, pfd, err);
     return overlay ? whiteout_overlay(pfd, name, err) : layer_remove_at(pfd, name, err);

@@ -7,13 +7,19 @@
 #include "imagetool/cmd/cmd.h"
 #include "imagetool/store/store.h"
 
+/* ref is the digest, or a prefix of its hex */
+static bool names_digest(const char *ref, const char *digest)
+{
+    const char *hex = strncmp(ref, "sha256:", 7) == 0 ? ref + 7 : ref;
+    return strncmp(digest_hex(digest), hex, strlen(hex)) == 0;
+}
+
 static int remove_ref(struct store *s, const char *ref, struct error **err)
 {
     struct store_image img = { 0 };
     if (store_resolve(s, ref, &img, err) < 0)
         return -1;
-    CLEANUP_FREE char *norm = store_name_normalise(ref);
-    bool by_name = img.name && (strcmp(img.name, ref) == 0 || strcmp(img.name, norm) == 0);
+    bool by_name = img.name && !names_digest(ref, img.digest);
     int r = by_name ? store_untag(s, img.name, err) : store_untag_digest(s, img.digest, err);
     if (r == 0)
         printf("removed %s\n", by_name ? img.name : img.digest);

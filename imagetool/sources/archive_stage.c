@@ -15,6 +15,8 @@
 #include "imagetool/sources/archive_stage.h"
 
 #define KEEP_IN_MEMORY (1 << 20)
+#define KEEP_IN_MEMORY_TOTAL (64 << 20)
+#define MAX_DOCUMENT (16 << 20)
 #define READ_CHUNK (1 << 20)
 #define MAX_LINK_HOPS 16
 
@@ -52,6 +54,32 @@ static const char *digest_in_name(const char *path, char buf[DIGEST_STR_LEN + 1]
     return digest_is_valid(buf) ? buf : NULL;
 }
 
+static void note_magic(struct staged_entry *e, const char *buf, size_t n)
+{
+    if (e->size >= sizeof(e->magic))
+        return;
+    size_t want = sizeof(e->magic) - (size_t)e->size;
+    memcpy(e->magic + e->size, buf, n < want ? n : want);
+}
+
+/* Keep small entries (JSON documents) in memory as well, within a budget
+ * so that an archive of many small files cannot exhaust memory. */
+static void keep_copy(struct archive_stage *st, struct staged_entry *e, const char *buf, size_t n, size_t *cap)
+{
+    if (e->size + n > KEEP_IN_MEMORY || st->kept + n > KEEP_IN_MEMORY_TOTAL || (e->size > 0 && !e->data)) {
+        st->kept -= e->len;
+        free(e->data);
+        e->data = NULL;
+        e->len = 0;
+        return;
+    }
+    if (e->len + n > *cap)
+        e->data = xrealloc(e->data, *cap = 2 * (e->len + n));
+    memcpy(e->data + e->len, buf, n);
+    e->len += n;
+    st->kept += n;
+}
+
 static int stage_data(struct archive_stage *st, struct archive *a, struct staged_entry *e, char *buf,
                       struct error **err)
 {
@@ -64,26 +92,27 @@ static int stage_data(struct archive_stage *st, struct archive *a, struct staged
             return archive_fail(a, e->path, err);
         if (n == 0)
             break;
-        if (e->size < sizeof(e->magic))
-            memcpy(e->magic + e->size, buf, (size_t)n < sizeof(e->magic) - e->size ? (size_t)n : sizeof(e->magic) - e->size);
         if (blob_writer_write(e->w, buf, (size_t)n, err) < 0)
             return -1;
-        if (e->size + (uint64_t)n <= KEEP_IN_MEMORY) {
-            if (e->len + (size_t)n > cap)
-                e->data = xrealloc(e->data, cap = 2 * (e->len + (size_t)n));
-            memcpy(e->data + e->len, buf, (size_t)n);
-            e->len += (size_t)n;
-        } else {
-            free(e->data);
-            e->data = NULL;
-            e->len = 0;
-        }
+        note_magic(e, buf, (size_t)n);
+        keep_copy(st, e, buf, (size_t)n, &cap);
         e->size += (uint64_t)n;
     }
     store_blob_finish(e->w, e->digest);
     char named[DIGEST_STR_LEN + 1];
     if (digest_in_name(e->path, named) && strcmp(named, e->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s: content has digest %s", e->path, e->digest);
+        return error_setc(err, EXIT_INVALID, 0, "%s: digest mismatch, content has %s", e->path, e->digest);
+    return 0;
+}
+
+/* The magic bytes of an entry skipped because the store has its blob. */
+static int read_stored_magic(struct store *s, struct staged_entry *e, struct error **err)
+{
+    CLEANUP_CLOSE int fd = store_blob_open(s, e->digest, err);
+    if (fd < 0)
+        return -1;
+    if (pread(fd, e->magic, sizeof(e->magic), 0) < 0)
+        return error_set(err, errno, "read blob %s", e->digest);
     return 0;
 }
 
@@ -111,7 +140,7 @@ static int stage_entry(struct archive_stage *st, struct archive *a, struct archi
     if (digest_in_name(path, named) && store_has_blob(st->s, named)) {
         memcpy(e->digest, named, sizeof(named)); /* stored and verified before: skip the copy */
         e->size = (uint64_t)archive_entry_size(ae);
-        return 0;
+        return read_stored_magic(st->s, e, err);
     }
     return stage_data(st, a, e, buf, err);
 }
@@ -195,14 +224,17 @@ int archive_stage_data(struct archive_stage *st, struct staged_entry *e, char **
 {
     if (e->data || e->size == 0) {
         *buf = xmalloc(e->len + 1);
-        memcpy(*buf, e->data, e->len);
+        if (e->len)
+            memcpy(*buf, e->data, e->len);
         (*buf)[e->len] = '\0';
         *len = e->len;
         return 0;
     }
-    if (e->size > KEEP_IN_MEMORY && e->w)
+    if (e->size > MAX_DOCUMENT)
         return error_setc(err, EXIT_INVALID, 0, "%s: too large for a JSON document", e->path);
-    return store_blob_read(st->s, e->digest, buf, len, err); /* skipped because the store had it */
+    if (archive_stage_commit(st, e, err) < 0)
+        return -1;
+    return store_blob_read(st->s, e->digest, buf, len, err);
 }
 
 void archive_stage_free(struct archive_stage *st)

@@ -20,7 +20,7 @@ struct staged_entry {
     uint64_t size;
     unsigned char magic[4];            /* first bytes, to sniff compression */
     struct blob_writer *w;             /* staged, not committed yet */
-    char *data;                        /* the content when small (<= 1 MiB) */
+    char *data;                        /* the content when small (<= 1 MiB, 64 MiB in all) */
     size_t len;
 };
 
@@ -29,6 +29,7 @@ struct archive_stage {
     const char *file;
     struct staged_entry *entries;
     size_t n, cap;
+    size_t kept;                       /* bytes held in memory by all entries */
 };
 
 int archive_stage_read(struct store *s, const char *file, struct archive_stage *out, struct error **err);
@@ -36,7 +37,8 @@ int archive_stage_read(struct store *s, const char *file, struct archive_stage *
 int archive_stage_find(struct archive_stage *st, const char *path, struct staged_entry **out, struct error **err);
 /* Make sure the entry is a blob in the store. */
 int archive_stage_commit(struct archive_stage *st, struct staged_entry *e, struct error **err);
-/* The whole content of a small entry (a copy). */
+/* The whole content of a small entry (a copy); one not held in memory is
+ * committed and read back from the store. */
 int archive_stage_data(struct archive_stage *st, struct staged_entry *e, char **buf, size_t *len,
                        struct error **err);
 /* Drops every uncommitted temp file. */

@@ -65,7 +65,7 @@ static int dir_import(struct store *s, const char *rest, const struct import_opt
     char digest[DIGEST_STR_LEN + 1];
     if (r == 0)
         r = store_put_blob(s, json, len, NULL, digest, err);
-    CLEANUP_FREE char *source = xasprintf("dir:%s", rest);
+    CLEANUP_FREE char *source = source_string("dir", rest, NULL);
     if (r == 0)
         r = import_tag(s, o, source, digest, m.media_type, len, out, err);
     manifest_clear(&m);

@@ -182,7 +182,7 @@ static int docker_archive_import(struct store *s, const char *rest, const struct
 {
     CLEANUP_FREE char *file = NULL, *ref = NULL;
     archive_ref_split(rest, &file, &ref);
-    CLEANUP_FREE char *source = xasprintf("docker-archive:%s", rest);
+    CLEANUP_FREE char *source = source_string("docker-archive", file, ref);
     struct archive_stage st = { 0 };
     if (archive_stage_read(s, file, &st, err) < 0)
         return error_prefix(err, "docker-archive:%s", file);

@@ -24,12 +24,18 @@ char *oci_ref_store_name(const char *source_without_tag, const char *ref_name)
     return xasprintf("%s:%s", source_without_tag, ref_name);
 }
 
+char *source_string(const char *transport, const char *path, const char *ref)
+{
+    CLEANUP_FREE char *abs = realpath(path, NULL);
+    return xasprintf("%s:%s%s%s", transport, abs ? abs : path, ref ? ":" : "", ref ? ref : "");
+}
+
 int verify_blob(const struct descriptor *d, const char *buf, size_t len, struct error **err)
 {
     char got[DIGEST_STR_LEN + 1];
     sha256_buf(buf, len, got);
     if (strcmp(got, d->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "blob %s: content has digest %s", d->digest, got);
+        return error_setc(err, EXIT_INVALID, 0, "blob %s: digest mismatch, content has %s", d->digest, got);
     if (d->size && d->size != len)
         return error_setc(err, EXIT_INVALID, 0, "blob %s: %zu bytes, descriptor says %llu", d->digest, len,
                           (unsigned long long)d->size);

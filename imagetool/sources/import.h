@@ -16,6 +16,9 @@ struct blob_provider {
     int (*read)(void *ctx, const struct descriptor *d, char **buf, size_t *len, struct error **err);
     /* The blob in the store, verified against d (no copy when it is there). */
     int (*ensure)(void *ctx, struct store *s, const struct descriptor *d, struct error **err);
+    /* ensure costs no read (the blob is staged in the store already), so a
+     * small blob that was read is committed rather than written again */
+    bool staged;
 };
 
 /* index.json's manifests: the one named tag (ref.name), or the only one
@@ -29,6 +32,10 @@ int oci_index_import(struct store *s, const struct blob_provider *bp, const char
 /* The name a ref.name gets: a full reference ("busybox:1.38") as it is,
  * a bare tag ("v1") as "<source>:<tag>". */
 char *oci_ref_store_name(const char *source_without_tag, const char *ref_name);
+
+/* "transport:/absolute/path[:ref]": a source string that names the same
+ * image from any directory (the name of images that carry none). */
+char *source_string(const char *transport, const char *path, const char *ref);
 
 /* Check a fully read blob against its descriptor. */
 int verify_blob(const struct descriptor *d, const char *buf, size_t len, struct error **err);

@@ -16,7 +16,7 @@ static int find_blob(struct archive_stage *st, const struct descriptor *d, struc
     if (archive_stage_find(st, path, e, err) < 0)
         return -1;
     if (strcmp((*e)->digest, d->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s: content has digest %s", path, (*e)->digest);
+        return error_setc(err, EXIT_INVALID, 0, "%s: digest mismatch, content has %s", path, (*e)->digest);
     if (d->size && (*e)->size != d->size)
         return error_setc(err, EXIT_INVALID, 0, "%s: %llu bytes, descriptor says %llu", path,
                           (unsigned long long)(*e)->size, (unsigned long long)d->size);
@@ -49,7 +49,7 @@ static int oci_stage_import(struct store *s, struct archive_stage *st, const cha
     size_t len = 0;
     if (archive_stage_find(st, "index.json", &index, err) < 0 || archive_stage_data(st, index, &json, &len, err) < 0)
         return -1;
-    struct blob_provider bp = { st, stage_read, stage_ensure };
+    struct blob_provider bp = { st, stage_read, stage_ensure, true };
     return oci_index_import(s, &bp, json, len, tag, source, o, out, err);
 }
 
@@ -58,13 +58,13 @@ static int oci_archive_import(struct store *s, const char *rest, const struct im
 {
     CLEANUP_FREE char *file = NULL, *tag = NULL;
     archive_ref_split(rest, &file, &tag);
-    CLEANUP_FREE char *source = xasprintf("oci-archive:%s", file);
+    CLEANUP_FREE char *source = source_string("oci-archive", file, NULL);
     struct archive_stage st = { 0 };
     if (archive_stage_read(s, file, &st, err) < 0)
-        return error_prefix(err, "%s", source);
+        return error_prefix(err, "oci-archive:%s", file);
     int r = oci_stage_import(s, &st, tag, source, o, out, err);
     archive_stage_free(&st);
-    return r < 0 ? error_prefix(err, "%s", source) : 0;
+    return r < 0 ? error_prefix(err, "oci-archive:%s", file) : 0;
 }
 
 const struct source source_oci_archive = { "oci-archive", oci_archive_import };

@@ -92,27 +92,32 @@ static int resolve_manifest(const struct blob_provider *bp, const struct platfor
     return error_setc(err, EXIT_INVALID, 0, "indexes nested deeper than %d", MAX_INDEX_DEPTH);
 }
 
-static int check_config(struct store *s, const struct manifest *m, struct error **err)
+/* The config is read once from the source, checked, then stored. */
+static int store_config(struct store *s, const struct blob_provider *bp, const struct manifest *m,
+                        struct error **err)
 {
     CLEANUP_FREE char *json = NULL;
-    size_t len = 0;
+    size_t len = 0, n = 0;
     struct image_config c = { 0 };
-    if (store_blob_read(s, m->config.digest, &json, &len, err) < 0 || image_config_parse(json, len, &c, err) < 0)
+    if (bp->read(bp->ctx, &m->config, &json, &len, err) < 0 || image_config_parse(json, len, &c, err) < 0)
         return -1;
-    size_t n = 0;
     while (c.diff_ids[n])
         n++;
     image_config_clear(&c);
     if (n != m->n_layers)
         return error_setc(err, EXIT_INVALID, 0, "manifest has %zu layers but its config lists %zu diff_ids",
                           m->n_layers, n);
-    return 0;
+    if (store_has_blob(s, m->config.digest))
+        return 0;
+    if (bp->staged)
+        return bp->ensure(bp->ctx, s, &m->config, err);
+    return store_put_blob(s, json, len, m->config.digest, NULL, err);
 }
 
 static int store_image_blobs(struct store *s, const struct blob_provider *bp, const struct manifest *m,
                              struct error **err)
 {
-    if (bp->ensure(bp->ctx, s, &m->config, err) < 0 || check_config(s, m, err) < 0)
+    if (store_config(s, bp, m, err) < 0)
         return -1;
     for (size_t i = 0; i < m->n_layers; i++)
         if (bp->ensure(bp->ctx, s, &m->layers[i], err) < 0)

@@ -106,10 +106,10 @@ static int oci_layout_import(struct store *s, const char *rest, const struct imp
     if (read_all_fd(ifd, &index, &len, err) < 0)
         return error_prefix(err, "oci:%s: index.json", dir);
     struct layout l = { dirfd, dir };
-    struct blob_provider bp = { &l, layout_read, layout_ensure };
-    CLEANUP_FREE char *source = xasprintf("oci:%s", dir);
+    struct blob_provider bp = { &l, layout_read, layout_ensure, false };
+    CLEANUP_FREE char *source = source_string("oci", dir, NULL);
     if (oci_index_import(s, &bp, index, len, tag, source, o, out, err) < 0)
-        return error_prefix(err, "%s", source);
+        return error_prefix(err, "oci:%s", dir);
     return 0;
 }
 

@@ -92,7 +92,7 @@ static int commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], st
 {
     store_blob_finish(w, digest_out);
     if (w->expected[0] && strcmp(w->expected, w->digest) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "blob digest mismatch: expected %s, got %s", w->expected,
+        return error_setc(err, EXIT_INVALID, 0, "blob %s: digest mismatch, content has %s", w->expected,
                           w->digest);
     CLEANUP_FREE char *dest = store_blob_path(w->s, w->digest);
     if (path_exists(dest))

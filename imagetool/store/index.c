@@ -123,8 +123,9 @@ static bool same_name(const char *a, const char *b)
 }
 
 /* Drop entries for which drop() is true; returns how many went. */
-static size_t remove_entries(struct store_image *imgs, size_t *n, bool (*drop)(const struct store_image *, const void *),
-                             const void *arg)
+typedef bool (*entry_pred)(const struct store_image *img, const void *arg);
+
+static size_t remove_entries(struct store_image *imgs, size_t *n, entry_pred drop, const void *arg)
 {
     size_t kept = 0, removed = 0;
     for (size_t i = 0; i < *n; i++) {
@@ -269,10 +270,10 @@ int store_resolve(struct store *s, const char *ref, struct store_image *out, str
     size_t n = 0;
     if (store_index_read(s, &imgs, &n, err) < 0)
         return -1;
-    CLEANUP_FREE char *norm = store_name_normalise(ref);
+    CLEANUP_FREE char *norm = store_name_normalise(ref), *source = store_source_canonical(ref);
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++) {
-        if (same_name(imgs[i].name, ref) || same_name(imgs[i].name, norm)) {
+        if (same_name(imgs[i].name, ref) || same_name(imgs[i].name, norm) || same_name(imgs[i].name, source)) {
             copy_image(out, &imgs[i]);
             r = 1;
         }

@@ -1,6 +1,7 @@
 /* Image names as the store records them: Docker references in full form. */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/cleanup.h"
@@ -86,6 +87,24 @@ static bool is_source_string(const char *name)
         if (strncmp(name, transports[i], strlen(transports[i])) == 0)
             return true;
     return false;
+}
+
+/* "oci:./dir:tag" -> "oci:/abs/dir:tag" as the sources name images; NULL
+ * when name is no source string or its path does not exist. */
+char *store_source_canonical(const char *name)
+{
+    const char *colon = strchr(name, ':');
+    if (!is_source_string(name) || colon == NULL)
+        return NULL;
+    CLEANUP_FREE char *whole = realpath(colon + 1, NULL);
+    if (whole)
+        return xasprintf("%.*s:%s", (int)(colon - name), name, whole);
+    const char *tail = strchr(colon + 1, ':');
+    if (tail == NULL)
+        return NULL;
+    CLEANUP_FREE char *path = strndup(colon + 1, (size_t)(tail - colon - 1));
+    CLEANUP_FREE char *abs = realpath(path, NULL);
+    return abs ? xasprintf("%.*s:%s%s", (int)(colon - name), name, abs, tail) : NULL;
 }
 
 char *store_name_normalise(const char *name)

@@ -19,12 +19,25 @@ char *store_path(const struct store *s, const char *rel)
     return path_join(s->root, rel);
 }
 
+/* Create rel with content unless it exists. link(2) publishes the complete
+ * file and fails if another process got there first, so a second process
+ * opening a new store never replaces an index.json that has names already. */
 static int ensure_file(const struct store *s, const char *rel, const char *content, struct error **err)
 {
     CLEANUP_FREE char *p = store_path(s, rel);
     if (path_exists(p))
         return 0;
-    return write_file_atomic(p, content, strlen(content), 0644, err);
+    CLEANUP_FREE char *tmp = xasprintf("%s/" STORE_TMP_DIR "/new-XXXXXX", s->root);
+    CLEANUP_CLOSE int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "create %s", tmp);
+    int r = 0;
+    if (write_all(fd, content, strlen(content)) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+        r = error_set(err, errno, "write %s", tmp);
+    else if (link(tmp, p) < 0 && errno != EEXIST)
+        r = error_set(err, errno, "create %s", p);
+    unlink(tmp);
+    return r;
 }
 
 static int ensure_dir(const struct store *s, const char *rel, struct error **err)
@@ -38,8 +51,12 @@ int store_open(const char *root, struct store **out, struct error **err)
     struct store *s = xcalloc(1, sizeof(*s));
     s->root = xstrdup(root);
     s->lock_fd = -1;
-    if (mkdir_p(root, 0755, err) < 0 || ensure_dir(s, STORE_BLOBS_DIR, err) < 0 ||
-        ensure_dir(s, STORE_LAYERS_DIR, err) < 0 || ensure_dir(s, STORE_TMP_DIR, err) < 0 ||
+    CLEANUP_FREE char *index = store_path(s, STORE_INDEX);
+    bool fresh = !path_exists(index);
+    /* a store being created holds the readers' lock: gc cannot sweep its temp files */
+    if (mkdir_p(root, 0755, err) < 0 || (fresh && store_lock(s, false, err) < 0) ||
+        ensure_dir(s, STORE_TMP_DIR, err) < 0 ||
+        ensure_dir(s, STORE_BLOBS_DIR, err) < 0 || ensure_dir(s, STORE_LAYERS_DIR, err) < 0 ||
         ensure_file(s, "oci-layout", OCI_LAYOUT_JSON, err) < 0 ||
         ensure_file(s, STORE_INDEX, EMPTY_INDEX_JSON, err) < 0) {
         store_close(s);

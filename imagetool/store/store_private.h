@@ -27,6 +27,9 @@ int store_lock_shared_once(struct store *s, struct error **err);
 /* fsync a directory under the root (blobs before index.json names them). */
 void store_sync_dir(const struct store *s, const char *rel);
 
+/* A source string with its path made absolute, or NULL. */
+char *store_source_canonical(const char *name);
+
 /* index.json as a list of entries (store_image), read and written whole. */
 int store_index_read(const struct store *s, struct store_image **out, size_t *n, struct error **err);
 int store_index_write(const struct store *s, const struct store_image *imgs, size_t n, struct error **err);

@@ -49,7 +49,7 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
 @test "docker-archive: Docker >= 25 save (OCI layout inside, index.json manifests null) via manifest.json" {
     run it pull "docker-archive:$R/gcr-hello-world-docker25-save/hello-world-v25.tar"
     [ "$status" -eq 0 ]
-    ref="docker-archive:$R/gcr-hello-world-docker25-save/hello-world-v25.tar"
+    ref="docker-archive:$(realpath "$R/gcr-hello-world-docker25-save/hello-world-v25.tar")"
     [[ "$output" == "imported $ref sha256:"* ]]
     [ "$(it inspect "$ref" | jq -r .config.architecture)" = arm64 ]
     [ "$(it inspect "$ref" | jq -r '.manifest.layers[0].digest')" = \
@@ -103,12 +103,16 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
     store_is_sound
 }
 
-@test "oci: untagged hello-world keeps its manifest digest and is named by the source" {
-    ref="oci:$R/trivy-hello-world-oci/test.oci"
-    run it pull "$ref"
+@test "oci: untagged hello-world keeps its manifest digest and is named by the source (absolute path)" {
+    cd "$R/trivy-hello-world-oci"
+    run it pull oci:./test.oci
     [ "$status" -eq 0 ]
+    ref="oci:$(realpath test.oci)"
     [ "$output" = "imported $ref sha256:afb744871f99e0ff8e6f253244836ed34c5d805fdb096d3a205ffaf5e9073cab" ]
     [ "$(it inspect "$ref" | jq -c .config.config.Cmd)" = '["/hello"]' ]
+    [ "$(it inspect oci:test.oci | jq -r .name)" = "$ref" ]
+    cd /
+    [ "$(it inspect "oci:$R/trivy-hello-world-oci/test.oci" | jq -r .name)" = "$ref" ]
     store_is_sound
 }
 
@@ -166,4 +170,71 @@ layer_types() { it inspect "$1" | jq -r '.manifest.layers[].mediaType'; }
     run skopeo inspect "oci:$S:docker.io/library/dive-test:latest"
     [ "$status" -eq 0 ]
     [ "$(echo "$output" | jq '.Layers | length')" = 14 ]
+}
+
+@test "every positive real image imports into one store" {
+    local srcs=(
+        "docker-archive:$R/dive-docker-save-14layers/test-docker-image.tar"
+        "docker-archive:$R/trivy-alpine-3.10-docker-save/alpine-310.tar.gz"
+        "docker-archive:$R/gcr-hello-world-docker25-save/hello-world-v25.tar"
+        "docker-archive:$R/gcr-docker-archives/overwritten_file.tar"
+        "docker-archive:$R/gcr-docker-archives/whiteout_image.tar"
+        "docker-archive:$R/gcr-docker-archives/whiteout_dir.tar"
+        "docker-archive:$R/gcr-docker-archives/test_bundle.tar:@0"
+        "docker-archive:$R/gcr-docker-archives/test_bundle.tar:@1"
+        "docker-archive:$R/gcr-docker-archives/test_link.tar:@0"
+        "docker-archive:$R/gcr-docker-archives/test_link.tar:@1"
+        "docker-archive:$R/skopeo-docker-two-images/docker-two-images.tar.xz:@0"
+        "docker-archive:$R/skopeo-docker-two-images/docker-two-images.tar.xz:@1"
+        "oci:$R/trivy-hello-world-oci/test.oci"
+        "oci:$R/docker-library-busybox-1.38-glibc-amd64-oci/layout"
+        "oci:$R/docker-library-busybox-1.38-musl-multiarch-oci/layout"
+        "oci:$R/regclient-testrepo-oci/testrepo:v1"
+        "oci-archive:$R/dive-oci-compression/test-oci-gzip-image.tar"
+        "oci-archive:$R/dive-oci-compression/test-oci-zstd-image.tar"
+        "oci-archive:$R/dive-oci-compression/test-oci-uncompressed-image.tar"
+        "oci-archive:$R/dive-oci-compression/test-oci-estargz-image.tar"
+        "dir:$R/skopeo-dir-schema2/uncompressed-image-s2"
+    )
+    for src in "${srcs[@]}"; do
+        it pull -q "$src" >/dev/null || fail "$src did not import"
+    done
+    [ "$(it images --format json | jq length)" -ge 20 ]
+    # every named image's manifest, config and layers are in the store
+    for d in $(it images --format json | jq -r '.[].digest'); do
+        for b in $(it inspect "$d" | jq -r '.manifest.config.digest, .manifest.layers[].digest'); do
+            [ -f "$S/blobs/sha256/${b#sha256:}" ] || fail "$d: blob $b missing"
+        done
+    done
+    store_is_sound
+}
+
+@test "docker-archive: importing again (blobs present, not read) gives the same manifest" {
+    # a Docker >= 25 style save with a gzip layer: the OCI layout of the
+    # gzip oci-archive plus a manifest.json naming its blobs
+    mkdir "$BATS_TEST_TMPDIR/save"
+    tar -C "$BATS_TEST_TMPDIR/save" -xf "$R/dive-oci-compression/test-oci-gzip-image.tar"
+    m=$(jq -r '.manifests[0].digest' "$BATS_TEST_TMPDIR/save/index.json")
+    jq -c '[{Config: ("blobs/sha256/" + .config.digest[7:]), RepoTags: ["save:gz"],
+             Layers: [.layers[] | "blobs/sha256/" + .digest[7:]]}]' \
+        "$BATS_TEST_TMPDIR/save/blobs/sha256/${m#sha256:}" >"$BATS_TEST_TMPDIR/save/manifest.json"
+    tar -C "$BATS_TEST_TMPDIR/save" -cf "$BATS_TEST_TMPDIR/save.tar" .
+    d1=$(it pull -q "docker-archive:$BATS_TEST_TMPDIR/save.tar")
+    d2=$(it pull -q "docker-archive:$BATS_TEST_TMPDIR/save.tar")
+    [ "$d1" = "$d2" ]
+    [ "$(layer_types save:gz)" = application/vnd.oci.image.layer.v1.tar+gzip ]
+    store_is_sound
+}
+
+@test "docker-archive: a JSON document too big to keep in memory is read back from the store" {
+    mkdir "$BATS_TEST_TMPDIR/save"
+    tar -C "$BATS_TEST_TMPDIR/save" -xf "$R/gcr-docker-archives/whiteout_dir.tar"
+    # pad manifest.json past the 1 MiB kept in memory per entry
+    { cat "$BATS_TEST_TMPDIR/save/manifest.json"; head -c 2000000 /dev/zero | tr '\0' ' '; } \
+        >"$BATS_TEST_TMPDIR/save/m" && mv "$BATS_TEST_TMPDIR/save/m" "$BATS_TEST_TMPDIR/save/manifest.json"
+    tar -C "$BATS_TEST_TMPDIR/save" -cf "$BATS_TEST_TMPDIR/big-manifest.tar" .
+    run it pull -q "docker-archive:$BATS_TEST_TMPDIR/big-manifest.tar"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(it pull -q "docker-archive:$R/gcr-docker-archives/whiteout_dir.tar")" ]
+    [ -z "$(ls -A "$S/tmp")" ]
 }

@@ -50,18 +50,28 @@ refused() {
     refused "docker-archive:$BATS_TEST_TMPDIR/junk.tar" "junk.tar"
 }
 
-@test "an oci layout whose blob does not match its digest" {
+# corrupt_blob HEX: a copy of the hello-world layout with one byte of blob HEX changed
+corrupt_blob() {
     cp -r "$SHARED_IMAGES/trivy-hello-world-oci/test.oci" "$BATS_TEST_TMPDIR/bad.oci"
     chmod -R u+w "$BATS_TEST_TMPDIR/bad.oci"
-    layer=$BATS_TEST_TMPDIR/bad.oci/blobs/sha256/b23a8f6569ae9ae331226205fa72f480ce5310707d0bc97e611f83fbbbde4604
-    printf 'X' | dd of="$layer" bs=1 seek=100 conv=notrunc 2>/dev/null
-    run it pull "oci:$BATS_TEST_TMPDIR/bad.oci"
-    [ "$status" -eq 3 ]
-    [ "${#lines[@]}" -eq 1 ]
-    [[ "$output" == *"digest mismatch"* ]]
-    [ ! -e "$S/blobs/sha256/b23a8f6569ae9ae331226205fa72f480ce5310707d0bc97e611f83fbbbde4604" ]
-    [ -z "$(ls -A "$S/tmp")" ]
-    [ "$(jq '.manifests | length' "$S/index.json")" = 0 ]
+    printf 'X' | dd of="$BATS_TEST_TMPDIR/bad.oci/blobs/sha256/$1" bs=1 seek=100 conv=notrunc 2>/dev/null
+}
+
+@test "an oci layout whose config or layer does not match its digest" {
+    config=b23a8f6569ae9ae331226205fa72f480ce5310707d0bc97e611f83fbbbde4604
+    layer=cdd16bd695eda2819e7637648f573c2ca64896c4f7bff9732ac9db734ca3bc2c
+    for blob in $config $layer; do
+        rm -rf "$BATS_TEST_TMPDIR/bad.oci" "$S"
+        corrupt_blob $blob
+        run it pull "oci:$BATS_TEST_TMPDIR/bad.oci"
+        echo "$output"
+        [ "$status" -eq 3 ]
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == *"sha256:$blob"*"digest mismatch"* ]]
+        [ ! -e "$S/blobs/sha256/$blob" ]
+        [ -z "$(ls -A "$S/tmp")" ]
+        [ "$(jq '.manifests | length' "$S/index.json")" = 0 ]
+    done
 }
 
 @test "the ACI is not a transport yet" {
