@@ -26,6 +26,8 @@ static int apply_one(struct layer_ctx *ctx, struct archive *a, struct archive_en
         return error_setc(err, EXIT_INVALID, 0, "entry without a name");
     layer_path_set(&ctx->path, name);
     int r;
+    if (layer_is_aufs_meta(&ctx->path))
+        return 0;
     if (ctx->path.n > 0 && layer_is_whiteout(ctx->path.comp[ctx->path.n - 1])) {
         r = layer_whiteout_apply(ctx, e, err);
     } else {
@@ -59,7 +61,7 @@ static int apply_entries(struct layer_ctx *ctx, struct layer_stream *s, struct e
         int r = archive_read_next_header2(a, e);
         if (r == ARCHIVE_EOF)
             break;
-        if (r < ARCHIVE_WARN) {
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             rc = read_failed(s, a, err);
             break;
         }

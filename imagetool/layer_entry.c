@@ -66,7 +66,7 @@ static int create_file(struct layer_ctx *ctx, struct archive *a, int pfd, const 
         return error_set(err, errno, "create");
     if (archive_entry_size(e) > 0 && write_data(a, fd, e, err) < 0)
         return -1;
-    if (layer_chown_fd(ctx, fd, e, err) < 0)
+    if (!layer_owner_is_default(ctx, e) && layer_chown_fd(ctx, fd, e, err) < 0)
         return -1;
     /* after chown, which clears setuid and setgid */
     if ((mode & 07000) && fchmod(fd, mode & 07777) < 0)
@@ -89,15 +89,34 @@ static int dir_metadata(struct layer_ctx *ctx, int fd, struct archive_entry *e, 
     return layer_set_xattrs_fd(ctx, fd, e, err);
 }
 
+/* mkdir alone gives a new dir all it needs: plain mode bits, the default
+ * owner, no xattrs. */
+static bool mkdir_is_enough(struct layer_ctx *ctx, struct archive_entry *e)
+{
+    return !(archive_entry_perm(e) & (S_ISUID | S_ISGID)) && layer_owner_is_default(ctx, e) &&
+           archive_entry_xattr_count(e) == 0;
+}
+
 static int create_dir(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
                       struct error **err)
 {
-    if (mkdirat(pfd, name, 0700) < 0 && errno == EEXIST) {
+    CLEANUP_FREE char *path = layer_path_join(&ctx->path, ctx->path.n);
+    mode_t mode = archive_entry_perm(e) & 01777;
+    int r = mkdirat(pfd, name, mode);
+    if (r == 0 && mkdir_is_enough(ctx, e)) {
+        layer_defer_dir_time(ctx, path, e);
+        return 0;
+    }
+    if (r < 0 && errno != EEXIST)
+        return error_set(err, errno, "mkdir");
+    if (r < 0) {
         struct stat st;
         if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             return error_set(err, errno, "stat");
         /* an existing dir stays with its content; anything else goes */
-        if (!S_ISDIR(st.st_mode) && (layer_remove_at(pfd, name, err) < 0 || mkdirat(pfd, name, 0700) < 0))
+        if (!S_ISDIR(st.st_mode) && layer_remove_at(pfd, name, err) < 0)
+            return -1;
+        if (!S_ISDIR(st.st_mode) && mkdirat(pfd, name, mode) < 0)
             return error_set(err, errno, "mkdir");
     }
     CLEANUP_CLOSE int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -105,7 +124,6 @@ static int create_dir(struct layer_ctx *ctx, int pfd, const char *name, struct a
         return error_set(err, errno, "open");
     if (dir_metadata(ctx, fd, e, err) < 0)
         return -1;
-    CLEANUP_FREE char *path = layer_path_join(&ctx->path, ctx->path.n);
     layer_defer_dir_time(ctx, path, e);
     return 0;
 }
@@ -120,6 +138,7 @@ static int apply_root(struct layer_ctx *ctx, struct archive_entry *e, struct err
         return error_set(err, errno, "open /");
     if (dir_metadata(ctx, fd, e, err) < 0)
         return -1;
+    ctx->dirs.root_setgid = archive_entry_perm(e) & S_ISGID;
     layer_defer_dir_time(ctx, "", e);
     return 0;
 }
@@ -133,10 +152,15 @@ static int create_symlink(struct layer_ctx *ctx, int pfd, const char *name, stru
     if (target == NULL)
         return error_setc(err, EXIT_INVALID, 0, "symlink without a target");
     if (symlinkat(target, pfd, name) < 0) {
-        if (errno != EEXIST || layer_remove_at(pfd, name, err) < 0 || symlinkat(target, pfd, name) < 0)
+        if (errno != EEXIST)
+            return error_set(err, errno, "symlink");
+        if (layer_remove_at(pfd, name, err) < 0)
+            return -1;
+        if (symlinkat(target, pfd, name) < 0)
             return error_set(err, errno, "symlink");
     }
-    if (layer_chown_at(ctx, pfd, name, e, err) < 0 || layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
+    if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||
+        layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
         return -1;
     struct timespec ts[2];
     layer_entry_times(e, ts);
@@ -153,10 +177,15 @@ static int create_node(struct layer_ctx *ctx, int pfd, const char *name, struct 
     mode_t mode = type | (archive_entry_perm(e) & 07777);
     dev_t dev = type == S_IFIFO ? 0 : makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
     if (mknodat(pfd, name, mode, dev) < 0) {
-        if (errno != EEXIST || layer_remove_at(pfd, name, err) < 0 || mknodat(pfd, name, mode, dev) < 0)
+        if (errno != EEXIST)
+            return error_set(err, errno, "mknod");
+        if (layer_remove_at(pfd, name, err) < 0)
+            return -1;
+        if (mknodat(pfd, name, mode, dev) < 0)
             return error_set(err, errno, "mknod");
     }
-    if (layer_chown_at(ctx, pfd, name, e, err) < 0 || layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
+    if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||
+        layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
         return -1;
     struct timespec ts[2];
     layer_entry_times(e, ts);
@@ -197,9 +226,10 @@ int layer_entry_apply(struct layer_ctx *ctx, struct archive *a, struct archive_e
     int pfd = dir_cache_resolve(&ctx->dirs, &ctx->path, ctx->path.n - 1, true);
     if (pfd < 0) {
         CLEANUP_FREE char *dir = layer_path_join(&ctx->path, ctx->path.n - 1);
-        return error_setc(err, errno == ENOENT || errno == ENOTDIR ? EXIT_INVALID : EXIT_FAIL, errno,
+        return error_setc(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? EXIT_INVALID : EXIT_FAIL, errno,
                           "parent directory %s", dir);
     }
+    ctx->parent_setgid = dir_cache_setgid(&ctx->dirs, ctx->path.n - 1);
     const char *name = ctx->path.comp[ctx->path.n - 1];
     const char *link = archive_entry_hardlink(e);
     if (link == NULL)

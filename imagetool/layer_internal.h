@@ -48,15 +48,19 @@ void layer_path_free(struct layer_path *p);
  * RESOLVE_IN_ROOT, so nothing ever resolves outside the target. */
 struct dir_cache {
     int rootfd;
+    bool root_setgid;
     size_t depth, cap;
     char **name;
     int *fd;
+    bool *setgid;  /* new entries in it take its group */
 };
 void dir_cache_init(struct dir_cache *c, int rootfd);
 /* fd (borrowed) of the directory p->comp[0..n). create: make missing
  * components (0755). -1 with errno on failure. */
 int dir_cache_resolve(struct dir_cache *c, const struct layer_path *p, size_t n, bool create);
 void dir_cache_clear(struct dir_cache *c);
+/* Whether the directory p->comp[0..n) just resolved is set-group-ID. */
+bool dir_cache_setgid(const struct dir_cache *c, size_t n);
 
 /* ---- layer_pathset.c: the paths (and their ancestors) one layer carries */
 struct path_set;
@@ -76,6 +80,7 @@ struct layer_ctx {
     int rootfd;
     enum whiteout_mode mode;
     bool privileged;          /* euid 0: owners and trusted.* xattrs are set */
+    bool parent_setgid;       /* the current entry's parent dir is set-group-ID */
     struct dir_cache dirs;
     struct layer_path path;   /* the current entry */
     struct layer_path aux;    /* a hardlink's target, a fixup's dir */
@@ -96,6 +101,9 @@ void layer_entry_times(struct archive_entry *e, struct timespec ts[2]);
 int layer_set_xattrs_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err);
 int layer_set_xattrs_at(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
                         struct error **err);
+/* A new inode already has the entry's owner (0:0, made by root in a dir
+ * that is not set-group-ID): chown can be skipped. */
+bool layer_owner_is_default(const struct layer_ctx *ctx, struct archive_entry *e);
 int layer_chown_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err);
 int layer_chown_at(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
                    struct error **err);
@@ -106,6 +114,8 @@ int layer_fix_dir_times(struct layer_ctx *ctx, struct error **err);
 
 /* ---- layer_whiteout.c */
 bool layer_is_whiteout(const char *name);
+/* Inside aufs' top-level metadata dirs (/.wh..wh.plnk/...): not content. */
+bool layer_is_aufs_meta(const struct layer_path *p);
 int layer_whiteout_apply(struct layer_ctx *ctx, struct archive_entry *e, struct error **err);
 
 #endif

@@ -83,6 +83,11 @@ int layer_set_xattrs_at(struct layer_ctx *ctx, int pfd, const char *name, struct
     return 0;
 }
 
+bool layer_owner_is_default(const struct layer_ctx *ctx, struct archive_entry *e)
+{
+    return !ctx->privileged || (archive_entry_uid(e) == 0 && archive_entry_gid(e) == 0 && !ctx->parent_setgid);
+}
+
 int layer_chown_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err)
 {
     if (!ctx->privileged)
@@ -135,7 +140,15 @@ int layer_fix_dir_times(struct layer_ctx *ctx, struct error **err)
         if (pfd < 0 && errno == ENOENT)
             continue; /* removed later in the layer */
         const char *name = ctx->aux.comp[ctx->aux.n - 1];
-        if (pfd < 0 || (utimensat(pfd, name, d->ts, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT))
+        struct stat st;
+        if (pfd >= 0 && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT)
+                continue;
+            pfd = -1;
+        }
+        if (pfd >= 0 && !S_ISDIR(st.st_mode))
+            continue; /* replaced later in the layer: that entry's times stand */
+        if (pfd < 0 || utimensat(pfd, name, d->ts, AT_SYMLINK_NOFOLLOW) < 0)
             return error_set(err, errno, "set times of %s", d->path);
     }
     return 0;

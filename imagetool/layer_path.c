@@ -59,10 +59,22 @@ void layer_path_free(struct layer_path *p)
     memset(p, 0, sizeof(*p));
 }
 
+static bool is_setgid(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && (st.st_mode & S_ISGID);
+}
+
 void dir_cache_init(struct dir_cache *c, int rootfd)
 {
     memset(c, 0, sizeof(*c));
     c->rootfd = rootfd;
+    c->root_setgid = is_setgid(rootfd);
+}
+
+bool dir_cache_setgid(const struct dir_cache *c, size_t n)
+{
+    return n == 0 ? c->root_setgid : c->setgid[n - 1];
 }
 
 static void truncate_to(struct dir_cache *c, size_t depth)
@@ -79,8 +91,10 @@ void dir_cache_clear(struct dir_cache *c)
     truncate_to(c, 0);
     free(c->name);
     free(c->fd);
+    free(c->setgid);
     c->name = NULL;
     c->fd = NULL;
+    c->setgid = NULL;
     c->cap = 0;
 }
 
@@ -90,9 +104,11 @@ static void push(struct dir_cache *c, const char *name, int fd)
         c->cap = c->cap ? c->cap * 2 : 16;
         c->name = xrealloc(c->name, c->cap * sizeof(*c->name));
         c->fd = xrealloc(c->fd, c->cap * sizeof(*c->fd));
+        c->setgid = xrealloc(c->setgid, c->cap * sizeof(*c->setgid));
     }
     c->name[c->depth] = xstrdup(name);
     c->fd[c->depth] = fd;
+    c->setgid[c->depth] = is_setgid(fd);
     c->depth++;
 }
 

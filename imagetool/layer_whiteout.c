@@ -25,6 +25,11 @@ bool layer_is_whiteout(const char *name)
     return strncmp(name, WH_PREFIX, strlen(WH_PREFIX)) == 0;
 }
 
+bool layer_is_aufs_meta(const struct layer_path *p)
+{
+    return p->n > 1 && strncmp(p->comp[0], WH_META_PREFIX, strlen(WH_META_PREFIX)) == 0;
+}
+
 /* Remove from the open dir fd (at path) whatever the layer does not carry. */
 static int clean_opaque(struct layer_ctx *ctx, int fd, const char *path, struct error **err)
 {
@@ -78,7 +83,11 @@ static int whiteout_overlay(int pfd, const char *name, struct error **err)
 {
     if (mknodat(pfd, name, S_IFCHR, makedev(0, 0)) == 0)
         return 0;
-    if (errno != EEXIST || layer_remove_at(pfd, name, err) < 0 || mknodat(pfd, name, S_IFCHR, makedev(0, 0)) < 0)
+    if (errno != EEXIST)
+        return error_set(err, errno, "mknod whiteout %s", name);
+    if (layer_remove_at(pfd, name, err) < 0)
+        return -1;
+    if (mknodat(pfd, name, S_IFCHR, makedev(0, 0)) < 0)
         return error_set(err, errno, "mknod whiteout %s", name);
     return 0;
 }
@@ -99,7 +108,7 @@ int layer_whiteout_apply(struct layer_ctx *ctx, struct archive_entry *e, struct 
         return 0; /* nothing below to hide */
     if (pfd < 0) {
         CLEANUP_FREE char *dir = layer_path_join(&ctx->path, ctx->path.n - 1);
-        return error_setc(err, errno == ENOENT || errno == ENOTDIR ? EXIT_INVALID : EXIT_FAIL, errno,
+        return error_setc(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? EXIT_INVALID : EXIT_FAIL, errno,
                           "parent directory %s", dir);
     }
     if (opaque)

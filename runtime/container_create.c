@@ -121,6 +121,31 @@ static char *initial_state_json(const struct plan *p)
     return xasprintf("%.*s", (int)len, text);
 }
 
+/* The intermediate of a two-step start: enter the namespaces, clone the
+ * init as our sibling, tell the parent its pid, exit. */
+__attribute__((noreturn)) static void intermediate(struct init_args *a)
+{
+    CLEANUP_ERROR struct error *err = NULL;
+    if (ns_enter_early(a->ns, &err) < 0) {
+        sync_send(a->sync_fd, SYNC_ERROR, err);
+        _exit(1);
+    }
+    /* exit_signal must be 0 with CLONE_PARENT: ours (SIGCHLD) is inherited. */
+    struct clone_args ca = { .flags = CLONE_PARENT };
+    pid_t pid = syscall(SYS_clone3, &ca, sizeof(ca));
+    if (pid == 0) {
+        a->ns_entered = true;
+        init_main(a);
+    }
+    if (pid < 0) {
+        error_set(&err, errno, "clone the container's init");
+        sync_send(a->sync_fd, SYNC_ERROR, err);
+        _exit(1);
+    }
+    sync_send_value(a->sync_fd, SYNC_PID, pid);
+    _exit(0);
+}
+
 static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, int start_fd,
                         int *pidfd, struct error **err)
 {
@@ -147,9 +172,30 @@ static pid_t clone_init(const struct plan *p, int child_sock, int parent_sock, i
             .start_fd = start_fd,
             .preserve_fds = p->o->preserve_fds,
         };
+        if (p->ns.two_step)
+            intermediate(&a);
         init_main(&a);
     }
     return pid;
+}
+
+/* Two-step start: reap the intermediate and take over its child, the init. */
+static int adopt_init(struct launch *l, struct error **err)
+{
+    struct sync_msg m;
+    if (sync_recv(l->sync_fd, &m, err) < 0)
+        return -1;
+    if (m.type != SYNC_PID)
+        return m.type == SYNC_ERROR ? sync_error(&m, err)
+                                    : error_setc(err, EXIT_FAIL, 0, "the container's init exited during set-up");
+    while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    l->pid = m.value;
+    close(l->pidfd);
+    l->pidfd = syscall(SYS_pidfd_open, l->pid, 0);
+    if (l->pidfd < 0)
+        return error_set(err, errno, "pidfd_open %d", (int)l->pid);
+    return 0;
 }
 
 static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struct error **err)
@@ -169,6 +215,8 @@ static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struc
 static int set_up_init(const struct plan *p, struct launch *l, struct error **err)
 {
     const struct spec_linux *lx = p->spec->linux_;
+    if (p->ns.two_step && adopt_init(l, err) < 0)
+        return -1;
     if (ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
         return error_prefix(err, "user namespace");
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
@@ -218,7 +266,7 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     if (p->o->pid_file) {
         char buf[32];
         int n = snprintf(buf, sizeof(buf), "%d", (int)l->pid);
-        if (write_file_atomic(p->o->pid_file, buf, n, 0644, err) < 0)
+        if (write_file_replace(p->o->pid_file, buf, n, 0644, err) < 0)
             return error_prefix(err, "--pid-file");
     }
     return 0;

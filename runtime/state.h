@@ -63,6 +63,9 @@ enum container_status state_status(const char *root, const struct container_stat
 /* Start time of a process (field 22 of /proc/PID/stat), 0 if gone. */
 uint64_t proc_start_time(pid_t pid);
 
+/* Replace a file atomically for readers (temporary + rename), without fsync. */
+int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
+
 /* The runtime-spec / runc `state` JSON object. */
 void state_emit_public(yajl_gen g, const struct container_state *st, enum container_status status);
 

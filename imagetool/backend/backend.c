@@ -45,6 +45,8 @@ int bundle_record_write(const char *bundle, const char *backend, const char *ima
 int bundle_record_read(const char *bundle, const struct backend **out, struct error **err)
 {
     CLEANUP_FREE char *path = path_join(bundle, BUNDLE_RECORD);
+    if (!path_exists(bundle))
+        return error_setc(err, EXIT_NOTFOUND, 0, "bundle %s does not exist", bundle);
     if (!path_exists(path))
         return error_setc(err, EXIT_NOTFOUND, 0, "%s: not a bundle made by imagetool (no %s)", bundle,
                           BUNDLE_RECORD);

@@ -18,6 +18,6 @@ int cmd_rm_bundle(int argc, char **argv, const struct global_opts *g, struct err
         return error_setc(err, EXIT_USAGE, 0, "usage: imagetool rm-bundle BUNDLE...");
     for (int i = 1; i < argc; i++)
         if (bundle_remove(argv[i], err) < 0)
-            return error_prefix(err, "rm-bundle %s", argv[i]);
+            return error_prefix(err, "rm-bundle");
     return 0;
 }

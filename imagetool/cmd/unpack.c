@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -204,6 +205,23 @@ static int fill_bundle(struct store *s, const struct unpack_request *r, const ch
     return ret;
 }
 
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* A stop signal arrived while blocked (and is not ignored, as SIGINT is for
+ * background jobs of a script). */
+static bool stop_pending(void)
+{
+    sigset_t pending;
+    sigpending(&pending);
+    for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+        struct sigaction sa;
+        if (sigismember(&pending, stop_signals[i]) && sigaction(stop_signals[i], NULL, &sa) == 0 &&
+            sa.sa_handler != SIG_IGN)
+            return true;
+    }
+    return false;
+}
+
 static int unpack(const struct unpack_request *r, const struct global_opts *g, struct error **err)
 {
     CLEANUP_STORE struct store *s = NULL;
@@ -213,10 +231,22 @@ static int unpack(const struct unpack_request *r, const struct global_opts *g, s
     bool created;
     if (bundle_prepare(r->bundle, &created, err) < 0)
         return -1;
-    if (fill_bundle(s, r, digest, err) < 0) {
+    /* Hold off ^C and kill while the bundle is half made; an interrupted
+     * unpack cleans up, then dies of the signal when it is unblocked. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+        sigaddset(&stop, stop_signals[i]);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    int ret = fill_bundle(s, r, digest, err);
+    bool interrupted = stop_pending();
+    if (ret < 0 || interrupted)
         bundle_discard(r->bundle, created, r->backend);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (ret < 0)
         return -1;
-    }
+    if (interrupted)
+        return error_setc(err, EXIT_FAIL, 0, "unpack interrupted; %s removed", r->bundle);
     if (!r->quiet)
         log_info("unpacked %s into %s (%s backend)", digest, r->bundle, r->backend->name);
     return 0;

@@ -33,10 +33,10 @@ static int wait_go(const struct init_args *a, struct error **err)
 
 static int become_root_in_userns(const struct init_args *a, struct error **err)
 {
-    if (!ns_new(a->ns, NS_USER))
+    if (!a->ns->wanted[NS_USER])
         return 0;
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-        return error_set(err, errno, "become root in the new user namespace (is 0 mapped?)");
+        return error_set(err, errno, "become root in the user namespace (is 0 mapped?)");
     return 0;
 }
 
@@ -95,7 +95,7 @@ void init_main(const struct init_args *a)
     CLEANUP_ERROR struct error *err = NULL;
     struct exec_plan x = { 0 };
     if (wait_go(a, &err) < 0 || become_root_in_userns(a, &err) < 0 ||
-        ns_enter_early(a->ns, &err) < 0 || ns_enter_cgroup(a->ns, &err) < 0 ||
+        (!a->ns_entered && ns_enter_early(a->ns, &err) < 0) || ns_enter_cgroup(a->ns, &err) < 0 ||
         process_set_hostname(a->spec, &err) < 0 || setup_rootfs(a, &err) < 0 ||
         become_user(a, &err) < 0 || process_prepare_exec(a->spec->process, &x, &err) < 0)
         fail(a, err);

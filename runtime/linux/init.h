@@ -20,6 +20,7 @@ struct init_args {
     int sync_fd;            /* the init's end of the socketpair */
     int start_fd;           /* read end of the exec fifo; -1: SYNC_START on sync_fd */
     int preserve_fds;
+    bool ns_entered;        /* an intermediate process did ns_enter_early */
 };
 
 /* Never returns: execs the container's process or exits non-zero after

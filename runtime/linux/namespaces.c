@@ -73,13 +73,13 @@ int ns_plan_build(const struct spec *s, struct ns_plan *p, struct error **err)
         if (ns->path && *ns->path && open_ns_path(p, k, ns->path, err) < 0)
             return error_prefix(err, "linux.namespaces[%zu]", i);
     }
-    bool join_user = p->join_fd[NS_USER] >= 0;
+    p->two_step = p->join_fd[NS_USER] >= 0;
     for (int k = 0; k < NS_KINDS; k++) {
         if (!ns_new(p, k) || k == NS_CGROUP)
             continue;
-        /* Namespaces made after joining a user namespace must be made by
-         * the child inside it; only the pid one has to come from clone. */
-        if (join_user && k != NS_PID)
+        /* Namespaces made after joining a user namespace must be made from
+         * inside it, so they are owned by it. */
+        if (p->two_step)
             p->unshare_flags |= kinds[k].flag;
         else
             p->clone_flags |= kinds[k].flag;

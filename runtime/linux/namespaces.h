@@ -22,6 +22,10 @@ struct ns_plan {
     char *join_path[NS_KINDS];
     int clone_flags;       /* namespaces the clone itself creates */
     int unshare_flags;     /* created by the child after joining a user namespace by path */
+    /* Joining a user namespace by path: an intermediate process joins it and
+     * creates the new namespaces (pid included) owned by it, then clones the
+     * init as a sibling (CLONE_PARENT) and exits. */
+    bool two_step;
 };
 
 /* Validate linux.namespaces (known types, no duplicates, paths that are

@@ -7,6 +7,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
+static int send_msg(int fd, const struct sync_msg *m);
+
+int sync_send_value(int fd, enum sync_type type, int value)
+{
+    struct sync_msg m = { .type = type, .value = value };
+    return send_msg(fd, &m);
+}
+
 int sync_send(int fd, enum sync_type type, const struct error *e)
 {
     struct sync_msg m = { .type = type };
@@ -15,10 +23,15 @@ int sync_send(int fd, enum sync_type type, const struct error *e)
         m.errnum = e->errnum;
         snprintf(m.text, sizeof(m.text), "%s", e->msg);
     }
-    size_t len = offsetof(struct sync_msg, text) + strlen(m.text) + 1;
+    return send_msg(fd, &m);
+}
+
+static int send_msg(int fd, const struct sync_msg *m)
+{
+    size_t len = offsetof(struct sync_msg, text) + strlen(m->text) + 1;
     ssize_t n;
     do
-        n = send(fd, &m, len, MSG_NOSIGNAL);
+        n = send(fd, m, len, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return n == (ssize_t)len ? 0 : -1;
 }

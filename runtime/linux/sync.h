@@ -11,17 +11,20 @@ enum sync_type {
     SYNC_READY,   /* init -> parent: set up, waiting for start */
     SYNC_START,   /* parent -> init (run): exec now */
     SYNC_ERROR,   /* init -> parent: a step failed; text names it */
+    SYNC_PID,     /* intermediate -> parent: the init's pid (value) */
 };
 
 struct sync_msg {
     int type;
     int exit_class;
     int errnum;
+    int value;
     char text[2048];
 };
 
 /* Send a message; e (may be NULL) fills an error message. Never raises SIGPIPE. */
 int sync_send(int fd, enum sync_type type, const struct error *e);
+int sync_send_value(int fd, enum sync_type type, int value);
 /* Receive one; SYNC_EOF when the peer is gone. -1 with *err on a read error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
 /* Turn a SYNC_ERROR into an error (the init's message, its exit class). */

@@ -173,3 +173,36 @@ teardown() {
     [ "$big_ms" -lt 200 ] || fail "big ${big_ms} ms"
     "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/s1" "$BATS_TEST_TMPDIR/s2" "$BATS_TEST_TMPDIR/b1" "$BATS_TEST_TMPDIR/b2"
 }
+
+@test "backend: unpack killed with SIGTERM half way removes the bundle, then dies of the signal" {
+    # a 128 MiB layer of zeros: small to store, long enough to apply
+    local img="$BATS_TEST_TMPDIR/img" src="$BATS_TEST_TMPDIR/src"
+    mkdir -p "$src/data"
+    head -c 128M /dev/zero >"$src/data/zeros"
+    tar -C "$src" -cf - data | gzip -1 >"$BATS_TEST_TMPDIR/l.tar.gz"
+    rm -rf "$src"
+    local diff hex size m
+    diff=$(gzip -dc "$BATS_TEST_TMPDIR/l.tar.gz" | sha256sum | cut -d' ' -f1)
+    hex=$(sha256sum "$BATS_TEST_TMPDIR/l.tar.gz" | cut -d' ' -f1)
+    size=$(stat -c %s "$BATS_TEST_TMPDIR/l.tar.gz")
+    derive_image "$(demo_image)" "$img" ".rootfs.diff_ids += [\"sha256:$diff\"]"
+    mv "$BATS_TEST_TMPDIR/l.tar.gz" "$img/blobs/sha256/$hex"
+    m=$(jq -r '.manifests[0].digest' "$img/index.json")
+    jq -c --arg d "sha256:$hex" --argjson s "$size" \
+        '.layers += [{mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $d, size: $s}]' \
+        "$img/blobs/sha256/${m#sha256:}" >"$BATS_TEST_TMPDIR/m.json"
+    hex=$(sha256sum "$BATS_TEST_TMPDIR/m.json" | cut -d' ' -f1)
+    cp "$BATS_TEST_TMPDIR/m.json" "$img/blobs/sha256/$hex"
+    jq -c --arg d "sha256:$hex" --argjson s "$(stat -c %s "$BATS_TEST_TMPDIR/m.json")" \
+        '.manifests[0].digest = $d | .manifests[0].size = $s' "$img/index.json" >"$img/index.new"
+    mv "$img/index.new" "$img/index.json"
+
+    local b="$BATS_TEST_TMPDIR/b" pid status=0 i
+    "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack -q "oci:$img:demo" "$b" &
+    pid=$!
+    for ((i = 0; i < 500; i++)); do [ -d "$b/rootfs/bin" ] && break; sleep 0.01; done
+    kill -TERM "$pid"
+    wait "$pid" || status=$?
+    [ "$status" -eq 143 ] || fail "status $status (finished before the signal?)"
+    [ ! -e "$b" ]
+}

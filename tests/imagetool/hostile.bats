@@ -82,6 +82,20 @@ apply() {
     assert_outside_unchanged
 }
 
+@test "hostile: a symlink loop as a parent is refused" {
+    apply symlink-loop apply
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"a/x: parent directory a: Too many levels of symbolic links"* ]] || fail "$output"
+    assert_outside_unchanged
+}
+
+@test "hostile: a chain of symlinks climbing out stays inside" {
+    apply symlink-chain apply
+    [ "$status" -eq 0 ] || fail "$output"
+    [ -f "$ROOT/chain-escape" ] && [ -f "$ROOT/chain-escape2" ]
+    assert_outside_unchanged
+}
+
 @test "hostile: hardlinks to /etc/shadow and to the canary are refused" {
     for c in hardlink-shadow hardlink-rel hardlink-abs hardlink-via-symlink; do
         apply $c apply

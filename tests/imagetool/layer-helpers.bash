@@ -76,15 +76,45 @@ apply_layers() {
     done
 }
 
-# tree_listing DIR: the canonical listing (names, types, modes, owners,
-# link targets, content hashes)
+# tree_listing DIR: the reference tools' listing (../shared's rootfs-manifest.py)
 tree_listing() {
     python3 "$MANIFEST_PY" "$1"
 }
 
-# same_tree A B: fail with the diff when the listings differ
+# tree_state DIR: every entry with type, mode, owner, size and content hash,
+# link target, device numbers, hard-link group and xattrs (needs no ../shared)
+tree_state() {
+    python3 -c '
+import hashlib, os, stat, sys
+root = sys.argv[1]
+paths = []
+for d, dirs, files in os.walk(root):
+    paths += [os.path.join(d, n) for n in dirs + files]
+first = {}
+for p in sorted(paths):
+    st = os.lstat(p)
+    rel = os.path.relpath(p, root)
+    line = [rel, stat.filemode(st.st_mode), "%o" % stat.S_IMODE(st.st_mode), "%d:%d" % (st.st_uid, st.st_gid)]
+    if stat.S_ISREG(st.st_mode):
+        key = (st.st_dev, st.st_ino)
+        if st.st_nlink > 1 and key in first:
+            line.append("link=" + first[key])
+        else:
+            first[key] = rel
+            line.append("%d %s" % (st.st_size, hashlib.sha256(open(p, "rb").read()).hexdigest()[:20]))
+    elif stat.S_ISLNK(st.st_mode):
+        line.append("-> " + os.readlink(p))
+    elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        line.append("%d,%d" % (os.major(st.st_rdev), os.minor(st.st_rdev)))
+    if not stat.S_ISLNK(st.st_mode):
+        line += sorted("%s=%r" % (x, os.getxattr(p, x, follow_symlinks=False)) for x in os.listxattr(p, follow_symlinks=False))
+    print(" ".join(line))
+' "$1"
+}
+
+# same_tree A B: fail with the diff when the two trees differ
 same_tree() {
-    diff <(tree_listing "$1") <(tree_listing "$2") >&2
+    diff <(tree_state "$1") <(tree_state "$2") >&2
 }
 
 # docker_archive_layers ARCHIVE DIR [N]: unpack a docker-save archive (any

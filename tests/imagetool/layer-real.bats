@@ -80,3 +80,18 @@ setup() {
     diff <(cd "$BATS_TEST_TMPDIR/umoci" && find . -mindepth 1 -printf '%p %T@\n' | sort) \
         <(cd "$OUT" && find . -mindepth 1 -printf '%p %T@\n' | sort)
 }
+
+@test "layer-real: skopeo dir: layer labelled gzip but plain, and hello-world OCI" {
+    local img="$SHARED_IMAGES/skopeo-dir-schema2/uncompressed-image-s2"
+    local blob="$img/160d823fdc48e62f97ba62df31e55424f8f5eb6b679c865eec6e59adfe304710"
+    [ "$(head -c2 "$blob" | od -An -tx1 | tr -d ' ')" != 1f8b ] # mislabelled indeed
+    echo "$blob $(jq -r '.rootfs.diff_ids[0]' "$img/86ce150e65c72b30f885c261449d18b7c6832596916e7f654e08377b5a67b4ff")" >"$WORK.list"
+    apply_listed "$OUT" apply <"$WORK.list"
+    expect_tree "$OUT" "$SHARED_IMAGES/skopeo-dir-schema2/EXPECTED/uncompressed-image-s2.rootfs.txt"
+
+    rm -rf "$OUT"
+    img="$SHARED_IMAGES/trivy-hello-world-oci"
+    oci_layers "$img/test.oci" >"$WORK.list"
+    apply_listed "$OUT" apply <"$WORK.list"
+    expect_tree "$OUT" "$img/EXPECTED/test.oci.rootfs.txt"
+}

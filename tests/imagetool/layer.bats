@@ -8,7 +8,6 @@ load ../lib/helpers
 load layer-helpers
 
 setup() {
-    require_shared_images # for rootfs-manifest.py
     T="$BATS_TEST_TMPDIR"
     OUT="$T/rootfs"
 }
@@ -53,6 +52,17 @@ EOF
     oracle_compare "$T/l1.tar" "$T/l2.tar"
     [ ! -e "$OUT/gone" ] && [ ! -e "$OUT/gonedir" ] && [ ! -e "$OUT/d/a" ] && [ -f "$OUT/d/b" ]
     [ ! -e "$OUT/nodir" ] && [ ! -e "$OUT/.wh.gone" ]
+}
+
+@test "layer: aufs metadata (.wh..wh.*) is skipped, as Docker does (umoci keeps it)" {
+    make_tar "$T/l1.tar" <<'EOF'
+dir .wh..wh.plnk
+file .wh..wh.plnk/1234.5678
+file .wh..wh.aufs
+file real
+EOF
+    apply_layers "$OUT" "$T/l1.tar"
+    [ "$(ls -A "$OUT")" = real ]
 }
 
 @test "layer: an opaque marker before its siblings keeps only this layer's content" {
@@ -156,8 +166,16 @@ dir home/user mode=700 owner=1000:1000
 file home/user/f owner=1000:1000 mode=640
 symlink home/user/link target=f owner=1000:1000
 dir odd mode=6711 owner=12:34
+dir sgid mode=2775 owner=0:50
+file sgid/f
+dir sgid/sub
+symlink sgid/l target=f
+fifo sgid/p
 EOF
     oracle_compare "$T/l1.tar"
+    # entries in a set-group-ID dir get the tar's group, not the dir's
+    [ "$(stat -c %g "$OUT/sgid/f" "$OUT/sgid/sub" "$OUT/sgid/l" "$OUT/sgid/p" | tr '\n' ' ')" = "0 0 0 0 " ]
+    [ "$(stat -c '%a' "$OUT/sgid/sub")" = 755 ]
     [ "$(stat -c '%a %u:%g' "$OUT/bin/su")" = "4755 0:0" ]
     [ "$(stat -c '%a %u:%g' "$OUT/bin/wall")" = "2755 0:5" ]
     [ "$(stat -c '%a' "$OUT/tmp")" = 1777 ]
@@ -216,6 +234,8 @@ file d/f mtime=1100000000
 symlink d/l target=f mtime=1200000000
 dir d/e mtime=1300000000
 file d/e/g mtime=1400000000
+dir r mtime=1000000000
+symlink r target=d mtime=1500000000
 EOF
     apply_layers "$OUT" "$T/l1.tar"
     [ "$(stat -c %Y "$OUT/d")" = 1000000000 ]
@@ -223,6 +243,8 @@ EOF
     [ "$(stat -c %Y "$OUT/d/l")" = 1200000000 ]
     [ "$(stat -c %Y "$OUT/d/e")" = 1300000000 ]
     [ "$(stat -c %Y "$OUT/d/e/g")" = 1400000000 ]
+    # a dir replaced later in the layer does not lend its time to the replacement
+    [ "$(stat -c %Y "$OUT/r")" = 1500000000 ]
 }
 
 @test "layer: gzip, zstd, xz, bzip2 and plain layers give the same tree" {
@@ -330,4 +352,31 @@ EOF
     [ "$status" -eq 2 ]
     run "$IMAGETOOL" apply-layer "$T/missing.tar" "$OUT"
     [ "$status" -eq 4 ]
+}
+
+@test "layer: a damaged tar header is an error, not a garbage entry" {
+    printf 'file a\nfile b\nfile c\n' | make_tar "$T/dmg.tar"
+    python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+hdr = b.rfind(b"ustar") - 257
+b[hdr + 148:hdr + 156] = b"0000000\0"  # a wrong checksum for the last header
+open(sys.argv[1], "wb").write(b)
+' "$T/dmg.tar"
+    run "$IMAGETOOL" apply-layer "$T/dmg.tar" "$OUT"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"dmg.tar: corrupt tar: Damaged tar archive" ]] || fail "$output"
+    [ "$(ls "$OUT")" = "$(printf 'a\nb')" ]
+}
+
+@test "layer: a truncated plain tar is a clear error naming the entry" {
+    make_tar "$T/l1.tar" <<'EOF2'
+file small
+EOF2
+    head -c 200000 /dev/urandom >"$T/big"
+    tar -C "$T" -rf "$T/l1.tar" big
+    head -c 100000 "$T/l1.tar" >"$T/cut.tar"
+    run "$IMAGETOOL" apply-layer "$T/cut.tar" "$OUT"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"cut.tar: big: read data: Truncated tar archive" ]] || fail "$output"
 }

@@ -72,6 +72,15 @@ def cases(canary):
         "symlink-etc-passwd": [("etc/", "dir"), ("a", "symlink", "/etc"), ("a/passwd", "file")],
         # a symlink to outside whose parent does not exist inside: refused
         "symlink-parent-dangling": [("a", "symlink", canary), ("a/pwned", "file")],
+        # a symlink loop as a parent: refused, nothing made
+        "symlink-loop": [("a", "symlink", "a"), ("a/x", "file")],
+        # a chain of symlinks climbing out: each resolves inside
+        "symlink-chain": [
+            ("b", "symlink", "../../../../.."),
+            ("c", "symlink", "b/.."),
+            ("c/chain-escape", "file"),
+            ("b/chain-escape2", "file"),
+        ],
         # hardlinks to files outside
         "hardlink-shadow": [("shadow", "hardlink", "/etc/shadow")],
         "hardlink-rel": [("h", "hardlink", rel_canary + "/file")],

@@ -5,32 +5,20 @@
 #include <string.h>
 
 #include "imagetool/layer_internal.h"
-
-static int n_test;
-static int failed;
-
-static void ok(int cond, const char *what)
-{
-    printf("%sok %d - %s\n", cond ? "" : "not ", ++n_test, what);
-    if (!cond)
-        failed = 1;
-}
+#include "tests/unit/tap.h"
 
 static void check_clean(const char *in, const char *want)
 {
     struct layer_path p = { 0 };
     layer_path_set(&p, in);
     char *got = layer_path_join(&p, p.n);
-    char what[256];
-    snprintf(what, sizeof(what), "clean '%s' -> '%s' (got '%s')", in, want, got);
-    ok(strcmp(got, want) == 0, what);
+    is_str(got, want, "clean '%s'", in);
     free(got);
     layer_path_free(&p);
 }
 
 int main(void)
 {
-    printf("1..17\n");
     check_clean("a/b/c", "a/b/c");
     check_clean("./a/./b/", "a/b");
     check_clean("/abs/path", "abs/path");
@@ -57,5 +45,5 @@ int main(void)
     ok(!path_set_has(s, "dir50"), "set misses what was never added");
     ok(!path_set_has(s, ""), "set does not hold the root");
     path_set_free(s);
-    return failed;
+    return tap_done();
 }

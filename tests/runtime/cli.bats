@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# The command line: global flags, help, version, spec, features, list, errors.
+
+load lib_core
+
+setup() { core_setup; }
+teardown() { core_teardown; }
+
+@test "cli: --version names the runtime and the spec version" {
+    run "$RUNTIME" --version
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"runtime version"* ]]
+    [[ "$output" == *"spec: 1."* ]]
+}
+
+@test "cli: --help lists the commands; no command is a usage error" {
+    run "$RUNTIME" --help
+    [ "$status" -eq 0 ]
+    for c in create start run state kill delete list spec features; do
+        [[ "$output" == *"  $c "* ]] || fail "help lacks $c"
+    done
+    run "$RUNTIME"
+    [ "$status" -eq 2 ]
+}
+
+@test "cli: every command has --help" {
+    for c in create start run state kill delete list spec features; do
+        run "$RUNTIME" "$c" --help
+        [ "$status" -eq 0 ] || fail "$c --help exited $status"
+        [[ "$output" == "usage: runtime $c"* ]] || fail "$c --help: $output"
+    done
+}
+
+@test "cli: unknown command and unknown option exit 2" {
+    run "$RUNTIME" frobnicate
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"unknown command 'frobnicate'"* ]]
+    run "$RUNTIME" list --bogus
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--bogus"* ]]
+    run "$RUNTIME" --bogus list
+    [ "$status" -eq 2 ]
+}
+
+@test "cli: a missing id is a usage error" {
+    for c in create start run state kill delete; do
+        run "$RUNTIME" --root "$ROOT" "$c"
+        [ "$status" -eq 2 ] || fail "$c without id exited $status"
+        [[ "$output" == *"container id is required"* ]]
+    done
+}
+
+@test "cli: spec writes runc's default config.json and refuses to overwrite it" {
+    cd "$BATS_TEST_TMPDIR"
+    run "$RUNTIME" spec
+    [ "$status" -eq 0 ]
+    [ "$(jq -r '.process.args[0]' config.json)" = sh ]
+    [ "$(jq -r '.root.path' config.json)" = rootfs ]
+    [ "$(jq -r '.process.terminal' config.json)" = true ]
+    [ "$(jq -r '[.linux.namespaces[].type] | sort | join(",")' config.json)" = "ipc,mount,network,pid,uts" ]
+    run "$RUNTIME" spec
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"exists already"* ]]
+    # and it matches runc's in shape
+    mkdir r && runc spec --bundle r
+    [ "$(jq -c '[.linux.maskedPaths, .linux.readonlyPaths]' config.json)" = "$(jq -c '[.linux.maskedPaths, .linux.readonlyPaths]' r/config.json)" ]
+}
+
+@test "cli: spec --bundle writes into that directory" {
+    mkdir "$BATS_TEST_TMPDIR/b"
+    run "$RUNTIME" spec --bundle "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 0 ]
+    jq -e .ociVersion "$BATS_TEST_TMPDIR/b/config.json"
+}
+
+@test "cli: features prints runtime-spec features JSON" {
+    run "$RUNTIME" features
+    [ "$status" -eq 0 ]
+    echo "$output" | jq -e '.ociVersionMin and .ociVersionMax'
+    echo "$output" | jq -e '.linux.namespaces | index("user") and index("cgroup") and index("network")'
+    echo "$output" | jq -e '.mountOptions | index("rbind")'
+}
+
+@test "cli: state of a missing container says 'does not exist'" {
+    run "$RUNTIME" --root "$ROOT" state nosuch
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"container nosuch does not exist"* ]]
+    run "$RUNTIME" --root "$ROOT" kill nosuch
+    [[ "$output" == *"does not exist"* ]]
+    run "$RUNTIME" --root "$ROOT" start nosuch
+    [[ "$output" == *"does not exist"* ]]
+}
+
+@test "cli: delete of a missing container fails, with --force exits 0" {
+    run "$RUNTIME" --root "$ROOT" delete nosuch
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"does not exist"* ]]
+    run "$RUNTIME" --root "$ROOT" delete --force nosuch
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+}
+
+@test "cli: list of an empty or missing root" {
+    run "$RUNTIME" --root "$ROOT" list
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "ID"*"PID"*"STATUS"*"BUNDLE"*"CREATED"*"OWNER" ]]
+    [ "${#lines[@]}" -eq 1 ]
+    run "$RUNTIME" --root "$ROOT" list --format json
+    [ "$output" = "[]" ]
+    run "$RUNTIME" --root "$ROOT" list --format yaml
+    [ "$status" -eq 2 ]
+}
+
+@test "cli: list shows containers in table, json and -q forms" {
+    bundle sleep 100
+    rt create --bundle "$BUNDLE" "$ID"
+    rt create --bundle "$BUNDLE" "$ID-b"
+    run rt list -q
+    [ "$output" = "$(printf '%s\n%s' "$ID" "$ID-b")" ]
+    run rt list
+    [[ "${lines[1]}" == "$ID "*"created"*"$BUNDLE"* ]]
+    run rt list -f json
+    [ "$(echo "$output" | jq -r 'map(.id + ":" + .status) | join(" ")')" = "$ID:created $ID-b:created" ]
+}
+
+@test "cli: invalid container ids are refused" {
+    bundle true
+    for id in "a/b" ".." "a b"; do
+        run rt create --bundle "$BUNDLE" "$id"
+        [ "$status" -eq 3 ] || fail "id '$id' gave $status"
+        [[ "$output" == *"invalid container id"* ]]
+    done
+}
+
+@test "cli: exec, pause, resume, update and ps say not supported yet" {
+    for c in exec pause resume update ps; do
+        run "$RUNTIME" --root "$ROOT" "$c" x
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"$c: not supported yet"* ]]
+    done
+}
+
+@test "cli: --console-socket and terminal: true are refused clearly" {
+    bundle true
+    run rt create --bundle "$BUNDLE" --console-socket /tmp/nosock "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"--console-socket"*"not supported yet"* ]]
+    config_edit "$BUNDLE" '.process.terminal = true'
+    run rt run --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"process.terminal"*"not supported yet"* ]]
+    [ ! -e "$ROOT/$ID" ]
+}
+
+@test "cli: --log with --log-format json writes runc's JSON log lines" {
+    bundle true
+    run "$RUNTIME" --root "$ROOT" --log "$BATS_TEST_TMPDIR/log.json" --log-format json state nosuch
+    [ "$status" -ne 0 ]
+    [ "$(tail -n1 "$BATS_TEST_TMPDIR/log.json" | jq -r .level)" = error ]
+    [[ "$(tail -n1 "$BATS_TEST_TMPDIR/log.json" | jq -r .msg)" == *"does not exist"* ]]
+    run "$RUNTIME" --log-format xml list
+    [ "$status" -eq 2 ]
+}
+
+@test "cli: --debug and --systemd-cgroup are accepted" {
+    run "$RUNTIME" --root "$ROOT" --debug --systemd-cgroup list -q
+    [ "$status" -eq 0 ]
+}
+
+@test "cli: a bad config.json is reported with its path before anything is made" {
+    bundle true
+    config_edit "$BUNDLE" '.process.user.uid = "root"'
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"config.json: process.user.uid"* ]]
+    [ ! -e "$ROOT/$ID" ]
+    config_edit "$BUNDLE" '.process.user.uid = 0 | .ociVersion = "0.9"'
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"ociVersion"* ]]
+    run rt create --bundle "$BATS_TEST_TMPDIR/nowhere" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"nowhere"* ]]
+}

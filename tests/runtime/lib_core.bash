@@ -1,0 +1,54 @@
+# Helpers of the runtime core suites (cli, lifecycle, process, namespaces,
+# userns). Every test gets a private state root and bundle; teardown removes
+# whatever containers the test left.
+
+load ../lib/helpers
+
+core_setup() {
+    ROOT="$BATS_TEST_TMPDIR/state"
+    BUNDLE="$BATS_TEST_TMPDIR/bundle"
+    ID=$(unique_id)
+}
+
+core_teardown() {
+    local id
+    for id in $("$RUNTIME" --root "$ROOT" list -q 2>/dev/null); do
+        "$RUNTIME" --root "$ROOT" delete --force "$id" || true
+    done
+}
+
+# rt ARGS...: the runtime with this test's state root.
+rt() {
+    "$RUNTIME" --root "$ROOT" "$@"
+}
+
+# bundle ARGS...: make $BUNDLE running ARGS.
+bundle() {
+    make_bundle "$BUNDLE" "$@"
+}
+
+# Status of a container from `state`.
+status_of() {
+    rt state "$1" | jq -r .status
+}
+
+# Host pid of a container's init.
+pid_of() {
+    rt state "$1" | jq -r .pid
+}
+
+# Wait (up to 5 s) until container $1 has status $2.
+wait_status() {
+    local i
+    for i in $(seq 50); do
+        [ "$(status_of "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "container $1 is $(status_of "$1"), not $2"
+}
+
+# rt_stdout ARGS...: like rt, with the runtime's own stderr (warnings) kept
+# out of bats' $output, so that $output is the container's stdout.
+rt_stdout() {
+    "$RUNTIME" --root "$ROOT" "$@" 2>>"$BATS_TEST_TMPDIR/stderr"
+}

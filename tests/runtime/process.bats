@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# config.json "process" and the UTS fields: args, env, cwd, user, umask,
+# rlimits, oomScoreAdj, hostname, domainname. Host-side checks read the
+# init's /proc entries (the bare test rootfs has no /proc of its own).
+
+load lib_core
+
+setup() { core_setup; }
+teardown() { core_teardown; }
+
+@test "process: args and env reach the process; PATH from env finds it" {
+    bundle sh -c 'echo "$FOO|$BAR"; echo "$PATH"'
+    config_edit "$BUNDLE" '.process.env = ["FOO=foo value", "BAR=", "PATH=/bin"]'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "foo value|" ]
+    [ "${lines[1]}" = "/bin" ]
+}
+
+@test "process: HOME comes from the container's /etc/passwd when env lacks it" {
+    bundle sh -c 'echo "$HOME"'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$output" = /root ]
+    config_edit "$BUNDLE" '.process.env += ["HOME=/elsewhere"]'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$output" = /elsewhere ]
+}
+
+@test "process: cwd is honoured; a missing cwd fails create naming it" {
+    bundle pwd
+    mkdir -p "$BUNDLE/rootfs/work/dir"
+    config_edit "$BUNDLE" '.process.cwd = "/work/dir"'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = /work/dir ]
+    config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
+    run rt run --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"process.cwd"*"/no/such/dir"* ]]
+    [ ! -e "$ROOT/$ID" ]
+    config_edit "$BUNDLE" '.process.cwd = "relative"'
+    run rt run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+}
+
+@test "process: user uid, gid and additionalGids" {
+    bundle sh -c 'id -u; id -g; id -G'
+    config_edit "$BUNDLE" '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [20, 30]}'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 1000 ]
+    [ "${lines[1]}" = 1001 ]
+    [ "${lines[2]}" = "1001 20 30" ]
+}
+
+@test "process: host groups do not leak into the container" {
+    bundle sh -c 'id -G'
+    run setpriv --groups 4,24 sh -c '"$0" --root "$1" run --bundle "$2" "$3" 2>/dev/null' "$RUNTIME" "$ROOT" "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "$output" = 0 ]
+}
+
+@test "process: user switch is seen from the host too" {
+    bundle sleep 100
+    config_edit "$BUNDLE" '.process.user = {"uid": 123, "gid": 456, "additionalGids": [7]}'
+    rt run -d --bundle "$BUNDLE" "$ID"
+    pid=$(pid_of "$ID")
+    grep -E '^Uid:\s+123\s+123\s+123\s+123$' /proc/$pid/status
+    grep -E '^Gid:\s+456\s+456\s+456\s+456$' /proc/$pid/status
+    grep -E '^Groups:\s+7\s*$' /proc/$pid/status
+}
+
+@test "process: umask, default 0022" {
+    bundle sh -c umask
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$output" = 0022 ]
+    config_edit "$BUNDLE" '.process.user.umask = 23'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$output" = 0027 ]
+}
+
+@test "process: rlimits are set" {
+    bundle sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
+    config_edit "$BUNDLE" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456},
+                                              {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 123 ]
+    [ "${lines[1]}" = 456 ]
+    [ "${lines[2]}" = 0 ]
+}
+
+@test "process: an rlimit above the host's hard limit fails create naming it" {
+    bundle true
+    hard=$(ulimit -Hn)
+    config_edit "$BUNDLE" ".process.rlimits = [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 10, \"hard\": $((hard * 4))}]"
+    run rt create --bundle "$BUNDLE" "$ID"
+    # root without CAP_SYS_RESOURCE (this host) cannot raise it; with it, it can
+    if [ "$status" -ne 0 ]; then
+        [[ "$output" == *"process.rlimits"*"RLIMIT_NOFILE"* ]]
+        [ ! -e "$ROOT/$ID" ]
+    fi
+}
+
+@test "process: oomScoreAdj is written" {
+    bundle sleep 100
+    config_edit "$BUNDLE" '.process.oomScoreAdj = 567'
+    rt create --bundle "$BUNDLE" "$ID"
+    [ "$(cat /proc/$(pid_of "$ID")/oom_score_adj)" = 567 ]
+}
+
+@test "process: hostname and domainname in the container's UTS namespace" {
+    bundle sleep 100
+    config_edit "$BUNDLE" '.hostname = "box-'"$ID"'" | .domainname = "example.test"'
+    rt run -d --bundle "$BUNDLE" "$ID"
+    pid=$(pid_of "$ID")
+    [ "$(nsenter -t "$pid" -u hostname)" = "box-$ID" ]
+    [ "$(nsenter -t "$pid" -u cat /proc/sys/kernel/domainname)" = example.test ]
+    [ "$(hostname)" != "box-$ID" ]
+}
+
+@test "process: hostname needs a uts namespace" {
+    bundle true
+    config_edit "$BUNDLE" '.hostname = "x" | .linux.namespaces |= map(select(.type != "uts"))'
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"hostname: needs a uts namespace"* ]]
+}
+
+@test "process: a program missing from PATH fails create" {
+    bundle nosuchprogram
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"nosuchprogram: executable file not found in \$PATH"* ]]
+    [ ! -e "$ROOT/$ID" ]
+}
+
+@test "process: missing args are refused" {
+    bundle true
+    config_edit "$BUNDLE" '.process.args = []'
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"process.args"* ]]
+}
