@@ -140,3 +140,21 @@ nothing_named() {
     [[ $output == *"retrying (no data for 1 s)"* ]] || fail "no timeout retry: $output"
     grep -q "${BIG_LAYER} .*range=bytes=[1-9]" "$LOG"
 }
+
+@test "faults: a pull killed mid-blob leaves no blob under a real name, and the next pull completes" {
+    proxy stall --only "$BIG_LAYER" --stall 30
+    "$IMAGETOOL" --store "$STORE" pull "$SRC" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    local pid=$! i
+    for i in $(seq 1 100); do
+        grep -q "${BIG_LAYER}" "$LOG" 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.5 # half the layer is in the temp file now
+    kill -9 "$pid"
+    wait "$pid" || true
+    store_has_no_partial_blobs "$STORE"
+    [ ! -f "$STORE/blobs/sha256/${BIG_LAYER#sha256:}" ]
+    nothing_named
+    run "$IMAGETOOL" --store "$STORE" pull "docker://127.0.0.1:$REG_PORT/faults/bb:latest"
+    pulled_ok
+}
