@@ -15,7 +15,7 @@
 #include "imagetool/registry/client.h"
 #include "imagetool/store/store.h"
 
-#define BLOBS_PARALLEL_DEFAULT 4
+#define BLOBS_PARALLEL_DEFAULT 6
 
 /* Every descriptor's blob is in the store afterwards, or an error names
  * the first blob that failed (and its temp file is gone). */
