@@ -27,7 +27,9 @@ struct blob_job {
     struct http_response resp; /* headers, and the body of a non-2xx answer */
     char *url;
     char errbuf[CURL_ERROR_SIZE];
-    uint64_t received;   /* bytes in the writer */
+    uint64_t received;   /* bytes accepted: in the writer or in buf */
+    char *buf;           /* curl hands over 16 KiB at a time; the store gets more */
+    size_t buf_len;
     uint64_t hop_offset; /* where this hop's Range started */
     long hop_status;     /* status seen by the body callback, 0 before the body */
     bool hop_to_writer;  /* this hop's body is blob data */
