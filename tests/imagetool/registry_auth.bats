@@ -44,6 +44,7 @@ setup() {
 teardown() {
     reg_stop_all
     [ -z "${ETC_CERTS_DIR:-}" ] || rm -rf "$ETC_CERTS_DIR"
+    [ -z "${ETC_CERTS_PARENT_MADE:-}" ] || rmdir /etc/docker/certs.d 2>/dev/null || true
 }
 
 trust_ca() { # trust_ca HOSTPORT
@@ -79,6 +80,7 @@ authjson() { # authjson FILE HOSTKEY USER PASS
     unset IMAGETOOL_CERTS_DIRS
     ETC_CERTS_DIR="/etc/docker/certs.d/$TLS"
     [ ! -e "$ETC_CERTS_DIR" ] || skip "$ETC_CERTS_DIR exists already"
+    [ -d /etc/docker/certs.d ] || ETC_CERTS_PARENT_MADE=1
     mkdir -p "$ETC_CERTS_DIR"
     cp "$PKI/ca.crt" "$ETC_CERTS_DIR/ca.crt"
     run "$IMAGETOOL" --store "$STORE" pull --creds 'alice:s3cret!' "docker://$TLS/auth/bb:latest"
