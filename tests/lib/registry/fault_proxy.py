@@ -179,7 +179,7 @@ def make_handler(state, listener):
             if fault == "reset":
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
-                time.sleep(0.2)  # let the client read what was sent before the reset
+                time.sleep(0.5)  # let the client read what was sent before the reset
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.connection.close()
                 self.close_connection = True
