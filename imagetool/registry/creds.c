@@ -152,8 +152,10 @@ static char **auth_file_candidates(const char *authfile)
     const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
     const char *config_home = getenv("XDG_CONFIG_HOME");
     const char *home = getenv("HOME");
-    if (authfile)
+    if (authfile) { /* as in containers/image: the given file alone */
         v[n++] = xstrdup(authfile);
+        return v;
+    }
     if (env && *env)
         v[n++] = xstrdup(env);
     if (runtime_dir && *runtime_dir)

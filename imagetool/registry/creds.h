@@ -1,5 +1,6 @@
-/* Registry credentials: --creds USER:PASS, or the first auth file that has
- * an entry for the registry: --authfile, $REGISTRY_AUTH_FILE,
+/* Registry credentials: --creds USER:PASS; else --authfile alone when
+ * given; else the first auth file with an entry for the registry:
+ * $REGISTRY_AUTH_FILE,
  * ${XDG_RUNTIME_DIR}/containers/auth.json, ~/.config/containers/auth.json,
  * ~/.docker/config.json (each an "auths" object keyed by registry, with a
  * base64 "auth" of user:password). */

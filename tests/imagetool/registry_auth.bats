@@ -116,6 +116,11 @@ authjson() { # authjson FILE HOSTKEY USER PASS
     run "$IMAGETOOL" --store "$STORE" pull --authfile "$BATS_TEST_TMPDIR/nosuch.json" "docker://$TLS/auth/bb:latest"
     [ "$status" -eq 4 ]
     [[ $output == *"nosuch.json"* ]]
+    # --authfile is used alone: the good entry in ~/.docker/config.json is not consulted
+    authjson "$HOME/.docker/config.json" "$TLS" alice 's3cret!'
+    authjson "$BATS_TEST_TMPDIR/other.json" "127.0.0.1:1" alice 's3cret!'
+    run "$IMAGETOOL" --store "$STORE" pull --authfile "$BATS_TEST_TMPDIR/other.json" "docker://$TLS/auth/bb:latest"
+    [ "$status" -eq 5 ]
 }
 
 @test "auth: credentials from ~/.docker/config.json (https:// key) and containers' auth.json" {
