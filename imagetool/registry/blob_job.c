@@ -202,6 +202,7 @@ static void retry_later(struct blob_job *j, const char *why)
     CLEANUP_FREE char *what = xasprintf("blobs/%s", j->d->digest);
     j->url = registry_url(j->r, what);
     j->redirects = 0;
+    j->reauthed = false; /* a long pull may outlive more than one token */
     j->state = JOB_WAITING;
 }
 
