@@ -14,6 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 IMAGETOOL=${IMAGETOOL:-$here/../build/default/bin/imagetool}
 RUNS=${BENCH_RUNS:-5}
 OVERLAY_RUNS=${BENCH_OVERLAY_RUNS:-20}
+MANIFEST=$here/../../shared/images/real/rootfs-manifest.py
 work=$(mktemp -d /tmp/bench-unpack.XXXXXX)
 cleanup() {
     local m
@@ -96,24 +97,42 @@ build_big_image() {
         >"$work/big/index.json"
 }
 
-now_ns() { date +%s%N; }
-
-# timed CMD...: run CMD quietly, print its wall time in ms (3 decimals).
+# timed CMD...: run CMD quietly; print its wall time and its CPU time
+# (user + sys, from wait4), in ms.
 timed() {
-    local t0 t1
-    t0=$(now_ns)
-    "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
-    t1=$(now_ns)
-    awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f\n", d / 1e6 }'
+    python3 -c '
+import os, subprocess, sys, time
+t0 = time.monotonic()
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[1], "w"))
+_, status, ru = os.wait4(p.pid, 0)
+wall = (time.monotonic() - t0) * 1e3
+if status != 0:
+    sys.stderr.write(open(sys.argv[1]).read())
+    sys.exit(1)
+print("%.3f %.3f" % (wall, (ru.ru_utime + ru.ru_stime) * 1e3))
+' "$work/err" "$@"
 }
 
+# median [COLUMN]: of the numbers in COLUMN (default 1) of stdin.
 median() {
-    sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    awk -v c="${1:-1}" '{ print $c }' | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 fresh() {
     rm -rf "$work/out"
     mkdir -p "$work/out"
+}
+
+# row LABEL "WALL CPU"...: a table row with the medians and the wall ratio to $base.
+row() {
+    local label=$1
+    shift
+    local w c
+    w=$(printf '%s\n' "$@" | median 1)
+    c=$(printf '%s\n' "$@" | median 2)
+    printf '%-46s %10.1f %10.1f %7s\n' "$label" "$w" "$c" \
+        "$([ -n "${base:-}" ] && awk -v a="$w" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+    last=$w
 }
 
 bench_copy() {
@@ -122,7 +141,7 @@ bench_copy() {
     echo "unpacked: $(du -sm --apparent-size "$work/warm-first/rootfs" | cut -f1) MiB, $(find "$work/warm-first/rootfs" | wc -l) entries"
     rm -rf "$work/warm-first"
     local digest="sha256:$(sha256sum "$work/manifest.json" | cut -d' ' -f1)"
-    for ((i = 0; i < RUNS; i++)); do
+    for ((i = 0; i < RUNS; i++)); do # interleaved, so load on the machine hits all alike
         fresh
         sync
         umoci+=("$(timed umoci unpack --image "$work/big:big" "$work/out/umoci")")
@@ -132,17 +151,16 @@ bench_copy() {
         sync
         warm+=("$(timed "$IMAGETOOL" --store "$work/warm-store" unpack -q "$digest" "$work/out/warm")")
     done
-    local mu mc mw
-    mu=$(printf '%s\n' "${umoci[@]}" | median)
-    mc=$(printf '%s\n' "${cold[@]}" | median)
-    mw=$(printf '%s\n' "${warm[@]}" | median)
-    printf '%-44s %10s %8s\n' "copy unpack of the large image ($RUNS runs)" "median ms" "ratio"
-    printf '%-44s %10.1f %8s\n' "umoci unpack" "$mu" "1.00"
-    printf '%-44s %10.1f %8.2f\n' "imagetool unpack (fresh store: import+unpack)" "$mc" "$(awk -v a="$mc" -v b="$mu" 'BEGIN{print a/b}')"
-    printf '%-44s %10.1f %8.2f\n' "imagetool unpack (image already in store)" "$mw" "$(awk -v a="$mw" -v b="$mu" 'BEGIN{print a/b}')"
-    # the two trees are the same
-    if diff -q <(python3 "$here/../../shared/images/real/rootfs-manifest.py" "$work/out/umoci/rootfs" 2>/dev/null) \
-        <(python3 "$here/../../shared/images/real/rootfs-manifest.py" "$work/out/warm/rootfs" 2>/dev/null) >/dev/null; then
+    printf '%-46s %10s %10s %7s\n' "copy unpack, large image ($RUNS runs, medians)" "wall ms" "cpu ms" "ratio"
+    local base="" last
+    row "umoci unpack" "${umoci[@]}"
+    base=$last
+    row "imagetool unpack, fresh store (import+unpack)" "${cold[@]}"
+    row "imagetool unpack, image already in the store" "${warm[@]}"
+    if [ ! -f "$MANIFEST" ]; then
+        echo "trees: not compared (no ../shared/images/real/rootfs-manifest.py)"
+    elif diff -q <(python3 "$MANIFEST" "$work/out/umoci/rootfs") <(python3 "$MANIFEST" "$work/out/cold/rootfs") >/dev/null &&
+        diff -q <(python3 "$MANIFEST" "$work/out/umoci/rootfs") <(python3 "$MANIFEST" "$work/out/warm/rootfs") >/dev/null; then
         echo "trees: identical (rootfs-manifest.py)"
     else
         echo "trees: DIFFER"
@@ -156,22 +174,26 @@ first_bundle() {
 }
 
 bench_overlay() {
-    local small large i ts=() tl=()
+    local small large i ts=() tl=() tv=() rm=()
     small=$(first_bundle small "oci:$work/small:demo")
     large=$(first_bundle large "oci:$work/big:big")
-    for ((i = 0; i < OVERLAY_RUNS; i++)); do # interleaved, so load on the machine hits both alike
+    for ((i = 0; i < OVERLAY_RUNS; i++)); do
+        tv+=("$(timed "$IMAGETOOL" --version)")
         ts+=("$(timed "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend overlay "$small" "$work/ov-small-$i")")
         tl+=("$(timed "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend overlay "$large" "$work/ov-large-$i")")
     done
-    printf '%-44s %10s\n' "overlay bundle from the store ($OVERLAY_RUNS runs)" "median ms"
-    printf '%-44s %10.1f\n' "small image (demo, 2 layers, 1 MiB)" "$(printf '%s\n' "${ts[@]}" | median)"
-    printf '%-44s %10.1f\n' "large image (4 layers, 300 MB)" "$(printf '%s\n' "${tl[@]}" | median)"
-    local rm=()
+    printf '%-46s %10s %10s %7s\n' "overlay bundle from the store ($OVERLAY_RUNS runs)" "wall ms" "cpu ms" "ratio"
+    local base="" last
+    row "small image (demo: 2 layers, 1 MiB)" "${ts[@]}"
+    base=$last
+    row "large image (4 layers, $(du -sm --apparent-size "$work/ov-large-0/rootfs" | cut -f1) MiB)" "${tl[@]}"
+    base=""
+    row "(floor: imagetool --version, exec alone)" "${tv[@]}"
     for ((i = 0; i < OVERLAY_RUNS; i++)); do
         rm+=("$(timed "$IMAGETOOL" rm-bundle "$work/ov-small-$i")")
         "$IMAGETOOL" rm-bundle "$work/ov-large-$i"
     done
-    printf '%-44s %10.1f\n' "rm-bundle of an unused overlay bundle" "$(printf '%s\n' "${rm[@]}" | median)"
+    row "rm-bundle of an overlay bundle" "${rm[@]}"
     "$IMAGETOOL" rm-bundle "$work/ov-first-small" "$work/ov-first-large"
 }
 
@@ -181,7 +203,7 @@ main() {
     "$here/../tests/lib/make-demo-image.sh" "$work/small" demo
     local size
     size=$(du -sb "$work/big/blobs" | cut -f1)
-    echo "large image: 4 layers, $((size / 1048576)) MiB compressed"
+    echo "large image: 4 layers, $((size / 1048576)) MiB compressed; load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
     bench_copy
     echo
     bench_overlay

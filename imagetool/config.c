@@ -106,9 +106,7 @@ int parse_entrypoint(const char *text, char ***out, struct error **err)
         return 0;
     }
     CLEANUP_JSON yajl_val v = NULL;
-    if (json_parse(text, strlen(text), "--entrypoint", &v, err) < 0)
-        return -1;
-    if (!YAJL_IS_ARRAY(v))
+    if (json_parse(text, strlen(text), "--entrypoint", &v, NULL) < 0 || !YAJL_IS_ARRAY(v))
         return error_setc(err, EXIT_USAGE, 0, "--entrypoint: expected a JSON array of strings");
     for (size_t i = 0; i < v->u.array.len; i++) {
         const char *s;

@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/log.h"
 #include "imagetool/layer_internal.h"
 
 int layer_remove_at(int pfd, const char *name, struct error **err)
@@ -177,6 +178,12 @@ static int create_node(struct layer_ctx *ctx, int pfd, const char *name, struct 
     mode_t mode = type | (archive_entry_perm(e) & 07777);
     dev_t dev = type == S_IFIFO ? 0 : makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
     if (mknodat(pfd, name, mode, dev) < 0) {
+        if (errno == EPERM && !ctx->privileged && type != S_IFIFO) {
+            if (!ctx->warned_mknod)
+                log_warn("device nodes skipped: unprivileged (first: %s)", name);
+            ctx->warned_mknod = true;
+            return 0;
+        }
         if (errno != EEXIST)
             return error_set(err, errno, "mknod");
         if (layer_remove_at(pfd, name, err) < 0)

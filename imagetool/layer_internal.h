@@ -88,6 +88,7 @@ struct layer_ctx {
     struct dir_time *dir_times;
     size_t n_dir_times, cap_dir_times;
     bool warned_xattr;
+    bool warned_mknod;
 };
 
 /* ---- layer_entry.c */

@@ -116,6 +116,9 @@ static int kill_and_wait(const struct container_state *st, struct error **err)
 
 static int destroy(const char *root, const struct container_state *st, struct error **err)
 {
+    /* Without a pid namespace of its own, processes may outlive the init. */
+    if (st->cgroup)
+        cgroup_signal_all(st->cgroup, SIGKILL, NULL);
     if (st->cgroup && cgroup_destroy(st->cgroup, err) < 0)
         return error_prefix(err, "delete %s", st->id);
     return state_dir_remove(root, st->id, err);
@@ -148,10 +151,8 @@ int container_delete(const char *root, const char *id, bool force, struct error 
     return destroy(root, st, err);
 }
 
-int container_run_start(struct launch *l, struct error **err)
+int container_run_wait_exec(struct launch *l, struct error **err)
 {
-    if (sync_send(l->sync_fd, SYNC_START, NULL) < 0)
-        return error_set(err, errno, "start container %s", l->id);
     struct sync_msg m;
     if (sync_recv(l->sync_fd, &m, err) < 0)
         return -1;
@@ -163,6 +164,8 @@ int container_run_start(struct launch *l, struct error **err)
 void container_run_cleanup(struct launch *l)
 {
     CLEANUP_ERROR struct error *err = NULL;
+    if (l->cgroup && !l->own_pidns)
+        cgroup_signal_all(l->cgroup, SIGKILL, NULL);
     if (l->cgroup && cgroup_destroy(l->cgroup, &err) < 0) {
         log_warn("%s", err->msg);
         error_cleanup(&err);

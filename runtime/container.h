@@ -17,7 +17,7 @@ struct create_opts {
     const char *console_socket; /* refused: not supported yet */
     bool no_pivot;
     int preserve_fds;
-    bool run;                   /* started by SYNC_START over the socket, not the exec fifo */
+    bool run;                   /* exec right after set-up: no exec fifo */
 };
 
 /* A container this process created (for run: start, wait, clean up). */
@@ -27,12 +27,13 @@ struct launch {
     int pidfd;
     int sync_fd;
     struct cgroup *cgroup;
+    bool own_pidns;  /* the init's death ends every process of the container */
 };
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,
                      struct error **err);
-/* run: tell the init to exec and wait until it did (or failed to). */
-int container_run_start(struct launch *l, struct error **err);
+/* run: wait until the init exec'd (or failed to set up or exec). */
+int container_run_wait_exec(struct launch *l, struct error **err);
 /* run: remove the cgroup and the state directory after the init exited. */
 void container_run_cleanup(struct launch *l);
 void launch_release(struct launch *l);

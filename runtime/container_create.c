@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "runtime/container.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/process.h"
@@ -84,6 +85,8 @@ static int load_config(struct plan *p, struct error **err)
     if (spec_parse_file(config, &p->spec, err) < 0)
         return -1;
     const struct spec *s = p->spec;
+    if (s->hooks)
+        log_warn("%s: hooks: not supported yet, ignored", config);
     if (s->oci_version == NULL || strncmp(s->oci_version, "1.", 2) != 0)
         return error_setc(err, EXIT_INVALID, 0, "%s: ociVersion: unsupported version '%s' (want 1.x)",
                           config, s->oci_version ? s->oci_version : "");
@@ -229,6 +232,11 @@ static int set_up_init(const struct plan *p, struct launch *l, struct error **er
     }
     if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
         return error_set(err, errno, "signal the container's init");
+    return 0;
+}
+
+static int wait_ready(const struct launch *l, struct error **err)
+{
     struct sync_msg m;
     if (sync_recv(l->sync_fd, &m, err) < 0)
         return -1;
@@ -261,14 +269,17 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     st->cgroup = NULL;
     st->annotations = NULL;
     st->n_annotations = 0;
-    if (rc < 0)
-        return -1;
-    if (p->o->pid_file) {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)l->pid);
-        if (write_file_replace(p->o->pid_file, buf, n, 0644, err) < 0)
-            return error_prefix(err, "--pid-file");
-    }
+    return rc;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+    if (path == NULL)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    if (write_file_replace(path, buf, n, 0644, err) < 0)
+        return error_prefix(err, "--pid-file");
     return 0;
 }
 
@@ -311,13 +322,19 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
     l->pid = clone_init(p, child_sock, l->sync_fd, start_fd, &l->pidfd, err);
+    ns_reset_pid_for_children(&p->ns);
     if (l->pid < 0) {
         l->pid = 0;
         return -1;
     }
+    /* state.json is written while the init sets itself up. With run, the
+     * init goes on to exec without waiting: its errors, or the EOF of its
+     * exec, reach container_run_wait_exec. */
     if (set_up_init(p, l, err) < 0 || record_state(p, l, err) < 0)
         return -1;
-    return 0;
+    if (!p->o->run && wait_ready(l, err) < 0)
+        return -1;
+    return write_pid_file(p->o->pid_file, l->pid, err);
 }
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,
@@ -336,6 +353,7 @@ int container_create(const char *root, const struct create_opts *o, struct launc
     }
     l->root = xstrdup(root);
     l->id = xstrdup(o->id);
+    l->own_pidns = ns_new(&p.ns, NS_PID);
     int rc = launch_init(&p, l, err);
     if (rc < 0)
         undo_create(l);

@@ -94,7 +94,7 @@ static int parse_net(const char *text, bool *host, struct error **err)
 }
 
 /* One option; 1 = --help was asked. */
-static int parse_option(int c, struct unpack_request *r, struct error **err)
+static int parse_option(int c, const char *argv_at_error, struct unpack_request *r, struct error **err)
 {
     struct config_opts *o = &r->cfg;
     struct resource_flags *res = &o->resources;
@@ -117,7 +117,9 @@ static int parse_option(int c, struct unpack_request *r, struct error **err)
     case OPT_PIDS: res->has_pids = true; return parse_pids_limit(optarg, &res->pids, err);
     case 'q': r->quiet = true; return 0;
     case 'h': unpack_usage(stdout); return 1;
-    default: return error_setc(err, EXIT_USAGE, 0, "unpack: bad option (see imagetool unpack --help)");
+    default:
+        return error_setc(err, EXIT_USAGE, 0, "unpack: unknown option or missing value: %s (see imagetool unpack --help)",
+                          argv_at_error);
     }
 }
 
@@ -127,8 +129,9 @@ static int parse_request(int argc, char **argv, struct unpack_request *r, struct
     r->backend = &backend_copy;
     r->cfg.defaults.cgroup_ns = host_is_cgroup2();
     int c, res;
+    opterr = 0; /* our own message, one line */
     while ((c = getopt_long(argc, argv, "+e:u:m:qh", unpack_options, NULL)) != -1)
-        if ((res = parse_option(c, r, err)) != 0)
+        if ((res = parse_option(c, argv[optind - 1], r, err)) != 0)
             return res;
     if (argc - optind < 2)
         return error_setc(err, EXIT_USAGE, 0, "unpack: need SOURCE and BUNDLE (see imagetool unpack --help)");

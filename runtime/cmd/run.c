@@ -2,6 +2,7 @@
  * signals and exit with the container's status (128+N for signal N). */
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "runtime/cmd/cmd.h"
 #include "runtime/container.h"
@@ -31,10 +32,12 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct error **e
     struct launch l;
     if (container_create(g->root, &o, &l, err) < 0)
         return -1;
-    if (container_run_start(&l, err) < 0) {
+    if (container_run_wait_exec(&l, err) < 0) {
         kill(l.pid, SIGKILL);
         waitpid(l.pid, NULL, 0);
         container_run_cleanup(&l);
+        if (o.pid_file)
+            unlink(o.pid_file);
         launch_release(&l);
         return -1;
     }

@@ -70,24 +70,20 @@ static int become_user(const struct init_args *a, struct error **err)
     return process_chdir_umask(p, err);
 }
 
-/* Block until start: a byte on the exec fifo (create) or SYNC_START (run). */
+/* create: report ready, then block until `start` writes a byte into the
+ * exec fifo (poll: the fifo was opened non-blocking, with no writer yet). */
 static void wait_start(const struct init_args *a)
 {
-    int fd = a->start_fd >= 0 ? a->start_fd : a->sync_fd;
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    if (sync_send(a->sync_fd, SYNC_READY, NULL) < 0)
+        _exit(1);
+    struct pollfd pfd = { .fd = a->start_fd, .events = POLLIN };
     while (poll(&pfd, 1, -1) < 0)
         if (errno != EINTR)
             _exit(1);
-    if (a->start_fd >= 0) {
-        char c;
-        if (read(fd, &c, 1) != 1)
-            _exit(1);
-        close(fd);
-        return;
-    }
-    struct sync_msg m;
-    if (sync_recv(fd, &m, NULL) < 0 || m.type != SYNC_START)
+    char c;
+    if (read(a->start_fd, &c, 1) != 1)
         _exit(1);
+    close(a->start_fd);
 }
 
 void init_main(const struct init_args *a)
@@ -99,9 +95,8 @@ void init_main(const struct init_args *a)
         process_set_hostname(a->spec, &err) < 0 || setup_rootfs(a, &err) < 0 ||
         become_user(a, &err) < 0 || process_prepare_exec(a->spec->process, &x, &err) < 0)
         fail(a, err);
-    if (sync_send(a->sync_fd, SYNC_READY, NULL) < 0)
-        _exit(1);
-    wait_start(a);
+    if (a->start_fd >= 0)
+        wait_start(a);
     if (process_close_fds(a->preserve_fds, &err) < 0)
         fail(a, err);
     if (security_finish(a->sec, a->state_json, &err) < 0) {

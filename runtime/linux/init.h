@@ -18,7 +18,7 @@ struct init_args {
     const char *state_json; /* for a seccomp notify listener */
     bool no_pivot;
     int sync_fd;            /* the init's end of the socketpair */
-    int start_fd;           /* read end of the exec fifo; -1: SYNC_START on sync_fd */
+    int start_fd;           /* read end of the exec fifo; -1 (run): exec at once */
     int preserve_fds;
     bool ns_entered;        /* an intermediate process did ns_enter_early */
 };

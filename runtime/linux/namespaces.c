@@ -110,6 +110,19 @@ int ns_join_pid_for_children(const struct ns_plan *p, struct error **err)
     return 0;
 }
 
+void ns_reset_pid_for_children(const struct ns_plan *p)
+{
+    if (p->join_fd[NS_PID] < 0)
+        return;
+    /* /proc/self/ns/pid is the pid namespace we live in, whatever
+     * pid_for_children says: later children (sanitizer helpers) belong there. */
+    int fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        setns(fd, CLONE_NEWPID);
+        close(fd);
+    }
+}
+
 static int join(const struct ns_plan *p, int k, struct error **err)
 {
     if (p->join_fd[k] >= 0 && setns(p->join_fd[k], kinds[k].flag) < 0)

@@ -36,6 +36,8 @@ bool ns_new(const struct ns_plan *p, enum ns_kind k);
 
 /* In the parent before clone: a pid namespace to join applies to children. */
 int ns_join_pid_for_children(const struct ns_plan *p, struct error **err);
+/* After the clone: children of ours are born in our own pid namespace again. */
+void ns_reset_pid_for_children(const struct ns_plan *p);
 /* In the child right after clone: join the user namespace by path (then
  * create the remaining new ones) and the others, except the cgroup one. */
 int ns_enter_early(const struct ns_plan *p, struct error **err);

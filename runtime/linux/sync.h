@@ -8,8 +8,7 @@
 enum sync_type {
     SYNC_EOF = 0, /* the peer closed its end (or exec'd) */
     SYNC_GO,      /* parent -> init: maps written, cgroup joined: set up */
-    SYNC_READY,   /* init -> parent: set up, waiting for start */
-    SYNC_START,   /* parent -> init (run): exec now */
+    SYNC_READY,   /* init -> parent (create): set up, waiting for start */
     SYNC_ERROR,   /* init -> parent: a step failed; text names it */
     SYNC_PID,     /* intermediate -> parent: the init's pid (value) */
 };

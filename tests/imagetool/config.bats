@@ -160,3 +160,15 @@ args_for() {
     [ "${lines[1]}" = 0 ]
     [ "${lines[2]}" = sys-ro ]
 }
+
+@test "config: usage errors are one line, exit 2, and touch nothing" {
+    local ref="oci:$(demo_image):demo" b="$BATS_TEST_TMPDIR/b" args
+    for args in "--bogus" "--entrypoint [1" "--entrypoint [1]" "--platform linux" "--user"; do
+        run it_unpack $args "$ref" "$b"
+        [ "$status" -eq 2 ] || fail "'$args': status $status: $output"
+        [ "${#lines[@]}" -eq 1 ] || fail "'$args': $output"
+        [ ! -e "$b" ]
+    done
+    run it_unpack "$ref"
+    [ "$status" -eq 2 ]
+}

@@ -15,6 +15,14 @@ setup() {
     BEFORE=$(outside_state)
 }
 
+teardown() {
+    if [ -n "${SWAPPER:-}" ]; then
+        touch "$TARS/stop"
+        kill "$SWAPPER" 2>/dev/null || true
+        wait "$SWAPPER" 2>/dev/null || true
+    fi
+}
+
 # Everything outside the target that a hostile entry could aim at.
 outside_state() {
     (cd "$BATS_TEST_TMPDIR" && find . -mindepth 1 -path ./root -prune -o -path ./tars -prune -o -printf '%p %y %m %n %s\n' | sort)
@@ -140,5 +148,68 @@ apply() {
     # s -> canary has no counterpart inside: refused before anything is made
     [ "$status" -eq 3 ] || fail "$output"
     [[ "$output" == *"s/.wh.file: parent directory s"* ]] || fail "$output"
+    assert_outside_unchanged
+}
+
+@test "hostile: 150 randomly damaged hostile layers never crash nor write outside" {
+    local mut="$TARS/mut" errf="$TARS/err" t rc
+    python3 - "$TARS" "$mut" <<'PY'
+import os, random, sys, zlib
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out)
+random.seed(1234)
+tars = sorted(f for f in os.listdir(src) if f.endswith(".tar"))
+for i in range(150):
+    b = bytearray(open(os.path.join(src, tars[i % len(tars)]), "rb").read())
+    for _ in range(random.randint(1, 8)):
+        b[random.randrange(len(b))] = random.randrange(256)
+    if i % 3 == 0:
+        b = bytearray(zlib.compress(bytes(b))[:-random.randint(0, 20)])  # zlib, maybe cut: not a layer
+    open(os.path.join(out, "%03d" % i), "wb").write(bytes(b))
+PY
+    for t in "$mut"/*; do
+        rm -rf "$ROOT"
+        rc=0
+        "$IMAGETOOL" apply-layer "$t" "$ROOT" 2>"$errf" || rc=$?
+        [ "$rc" -lt 128 ] || fail "$(basename "$t"): killed by signal $((rc - 128))"
+        ! grep -qE 'Sanitizer|runtime error' "$errf" || fail "$(basename "$t"): $(cat "$errf")"
+        [ "$rc" -eq 0 ] || [ "$(wc -l <"$errf")" -eq 1 ] || fail "$(basename "$t"): $(cat "$errf")"
+    done
+    assert_outside_unchanged
+}
+
+@test "hostile: a dir swapped for a symlink to outside while files stream into it" {
+    # 3000 files in d/, applied while another process keeps replacing d with
+    # a symlink to the canary (and back). Entries may fail; none may land outside.
+    python3 - "$TARS/race.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    ti = tarfile.TarInfo("d"); ti.type = tarfile.DIRTYPE; ti.mode = 0o755; t.addfile(ti)
+    for i in range(3000):
+        ti = tarfile.TarInfo("d/f%04d" % i); ti.size = 6; t.addfile(ti, io.BytesIO(b"pwned\n"))
+PY
+    mkdir -p "$ROOT"
+    python3 - "$ROOT" "$CANARY" "$TARS/stop" <<'PY' &
+import os, sys
+root, canary, stop = sys.argv[1:]
+d, aside = os.path.join(root, "d"), os.path.join(root, "d.aside")
+while not os.path.exists(stop):
+    try:
+        os.rename(d, aside)
+        os.symlink(canary, d)
+        os.unlink(d)
+        os.rename(aside, d)
+    except OSError:
+        pass
+PY
+    SWAPPER=$!
+    local i
+    for i in 1 2 3; do
+        "$IMAGETOOL" apply-layer "$TARS/race.tar" "$ROOT" 2>/dev/null || true
+    done
+    touch "$TARS/stop"
+    wait "$SWAPPER"
+    SWAPPER=
+    [ "$(ls "$CANARY")" = file ] || fail "canary got: $(ls "$CANARY" | head)"
     assert_outside_unchanged
 }

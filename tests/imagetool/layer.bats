@@ -13,6 +13,7 @@ setup() {
 }
 
 teardown() {
+    [ -z "${NR_DIR:-}" ] || rm -rf "$NR_DIR"
     if [ -n "${MERGED:-}" ] && mountpoint -q "$MERGED"; then
         umount "$MERGED"
     fi
@@ -379,4 +380,22 @@ EOF2
     run "$IMAGETOOL" apply-layer "$T/cut.tar" "$OUT"
     [ "$status" -eq 3 ]
     [[ "$output" == *"cut.tar: big: read data: Truncated tar archive" ]] || fail "$output"
+}
+
+@test "layer: unprivileged, owners stay the caller's and device nodes are skipped with a warning" {
+    NR_DIR=$(mktemp -d /tmp/layer-nr.XXXXXX)
+    chmod 755 "$NR_DIR"
+    make_tar "$NR_DIR/l.tar" <<'EOF'
+chr dev/null dev=1,3 mode=666
+fifo dev/f
+file home/x owner=1000:1000
+EOF
+    chmod 644 "$NR_DIR/l.tar"
+    mkdir "$NR_DIR/out"
+    chown 65534:65534 "$NR_DIR/out"
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$IMAGETOOL" apply-layer "$NR_DIR/l.tar" "$NR_DIR/out"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == *"warning: device nodes skipped: unprivileged"* ]] || fail "$output"
+    [ ! -e "$NR_DIR/out/dev/null" ] && [ -p "$NR_DIR/out/dev/f" ]
+    [ "$(stat -c %u "$NR_DIR/out/home/x")" = 65534 ]
 }

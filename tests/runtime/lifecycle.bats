@@ -193,3 +193,32 @@ teardown() { core_teardown; }
     [ "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ')" = "0 1 2 3 4 5 6 7 " ]
     exec 7>&-
 }
+
+# Directories named $1 under the cgroup hierarchies.
+cgroup_dirs_named() {
+    find /sys/fs/cgroup -maxdepth 6 -type d -name "$1" 2>/dev/null
+}
+
+@test "lifecycle: a create that fails in the init leaves no cgroup" {
+    bundle true
+    config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"process.cwd"* ]]
+    [ ! -e "$ROOT/$ID" ]
+    [ -z "$(cgroup_dirs_named "$ID")" ]
+}
+
+@test "lifecycle: kill --all signals every process of the cgroup; delete removes the cgroup" {
+    bundle sh -c 'sleep 100 & sleep 100 & wait'
+    rt run -d --bundle "$BUNDLE" "$ID"
+    [ -n "$(cgroup_dirs_named "$ID")" ] || skip "this build has no cgroup driver yet"
+    pid=$(pid_of "$ID")
+    for i in $(seq 50); do [ "$(pgrep -P "$pid" | wc -l)" -ge 2 ] && break; sleep 0.1; done
+    children=$(pgrep -P "$pid")
+    rt kill --all "$ID" KILL
+    wait_status "$ID" stopped
+    for c in $children; do ! kill -0 "$c" 2>/dev/null || [ "$(awk '{print $3}' /proc/$c/stat)" = Z ]; done
+    rt delete "$ID"
+    [ -z "$(cgroup_dirs_named "$ID")" ]
+}

@@ -8,6 +8,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/log.h"
 #include "common/spec.h"
 #include "imagetool/config.h"
 #include "imagetool/resources.h"
@@ -237,6 +238,7 @@ static void test_defaults(void)
 
 int main(void)
 {
+    log_set_program("imagetool_config");
     test_users();
     test_args();
     test_env();
