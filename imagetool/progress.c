@@ -160,7 +160,11 @@ void progress_finish(struct progress *p, size_t i, const char *status)
     }
     char size[16], speed[16];
     progress_format_bytes((double)l->done, size, sizeof(size));
-    progress_format_bytes(elapsed > 0.001 ? (double)l->done / elapsed : 0, speed, sizeof(speed));
+    if (elapsed < 0.01) { /* too short for a meaningful speed */
+        fprintf(stderr, "%s: %s (%s in %.2fs)\n", l->id, status, size, elapsed);
+        return;
+    }
+    progress_format_bytes((double)l->done / elapsed, speed, sizeof(speed));
     fprintf(stderr, "%s: %s (%s in %.2fs, %s/s)\n", l->id, status, size, elapsed, speed);
 }
 
