@@ -102,7 +102,8 @@ PAYLOAD
     make_bundle "$BUNDLE" sh -c 'head -c 1 /dev/kmsg >/dev/null && echo kmsg-read-ok; echo x >/dev/kmsg && echo kmsg-write-ok; echo y >/dev/null && echo null-ok'
     config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-dev" |
         .linux.devices = [{"path":"/dev/kmsg","type":"c","major":1,"minor":11,"fileMode":438}] |
-        .linux.resources.devices += [{"allow":true,"type":"c","major":1,"minor":11,"access":"r"}]'
+        .linux.resources.devices += [{"allow":true,"type":"c","major":1,"minor":11,"access":"r"}] |
+        .process.capabilities |= with_entries(.value += ["CAP_SYSLOG"])'
     printf 'cd %s\n%s --root /run/rt run dev 2>&1 | sed "s/^/R: /"\n' "$BUNDLE" "$RUNTIME" >"$BATS_TEST_TMPDIR/payload"
     run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
     echo "$output"

@@ -237,7 +237,9 @@ wait_stopped() {
     make_bundle "$BUNDLE" sh -c 'head -c 1 /dev/kmsg >/dev/null && echo kmsg-read-ok; echo x >/dev/kmsg && echo kmsg-write-ok; echo y >/dev/null && echo null-ok'
     config_edit "$BUNDLE" ".linux.cgroupsPath = \"$CGPATH\" |
         .linux.devices = [{\"path\":\"/dev/kmsg\",\"type\":\"c\",\"major\":1,\"minor\":11,\"fileMode\":438}] |
-        .linux.resources.devices += [{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":11,\"access\":\"r\"}]"
+        .linux.resources.devices += [{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":11,\"access\":\"r\"}] |
+        .process.capabilities |= with_entries(.value += [\"CAP_SYSLOG\"])"
+    # Reading /dev/kmsg needs CAP_SYSLOG where dmesg_restrict is 1, as under runc.
     run bash -c 'cd "$1" && "$2" --root "$3" run "$4" 2>&1' _ "$BUNDLE" "$RUNTIME" "$STATE" "$ID"
     echo "$output"
     [[ "$output" == *"/dev/kmsg"*"No such file"* ]] && skip "linux.devices are not created in the container yet (rootfs)"
