@@ -135,23 +135,23 @@ row() {
     last=$w
 }
 
+# bench_copy DIR WHAT: the copy-backend table with stores and bundles under DIR.
 bench_copy() {
-    local i umoci=() cold=() warm=()
-    "$IMAGETOOL" --store "$work/warm-store" unpack -q "oci:$work/big:big" "$work/warm-first"
-    echo "unpacked: $(du -sm --apparent-size "$work/warm-first/rootfs" | cut -f1) MiB, $(find "$work/warm-first/rootfs" | wc -l) entries"
-    rm -rf "$work/warm-first"
+    local dir=$1 what=$2 i umoci=() cold=() warm=()
+    "$IMAGETOOL" --store "$dir/warm-store" unpack -q "oci:$work/big:big" "$dir/warm-first"
+    rm -rf "$dir/warm-first"
     local digest="sha256:$(sha256sum "$work/manifest.json" | cut -d' ' -f1)"
     for ((i = 0; i < RUNS; i++)); do # interleaved, so load on the machine hits all alike
-        fresh
+        rm -rf "$dir/out" "$dir/cold-store"
+        mkdir -p "$dir/out"
         sync
-        umoci+=("$(timed umoci unpack --image "$work/big:big" "$work/out/umoci")")
-        rm -rf "$work/cold-store"
+        umoci+=("$(timed umoci unpack --image "$work/big:big" "$dir/out/umoci")")
         sync
-        cold+=("$(timed "$IMAGETOOL" --store "$work/cold-store" unpack -q "oci:$work/big:big" "$work/out/cold")")
+        cold+=("$(timed "$IMAGETOOL" --store "$dir/cold-store" unpack -q "oci:$work/big:big" "$dir/out/cold")")
         sync
-        warm+=("$(timed "$IMAGETOOL" --store "$work/warm-store" unpack -q "$digest" "$work/out/warm")")
+        warm+=("$(timed "$IMAGETOOL" --store "$dir/warm-store" unpack -q "$digest" "$dir/out/warm")")
     done
-    printf '%-46s %10s %10s %7s\n' "copy unpack, large image ($RUNS runs, medians)" "wall ms" "cpu ms" "ratio"
+    printf '%-46s %10s %10s %7s\n' "copy unpack on $what ($RUNS runs, medians)" "wall ms" "cpu ms" "ratio"
     local base="" last
     row "umoci unpack" "${umoci[@]}"
     base=$last
@@ -159,12 +159,13 @@ bench_copy() {
     row "imagetool unpack, image already in the store" "${warm[@]}"
     if [ ! -f "$MANIFEST" ]; then
         echo "trees: not compared (no ../shared/images/real/rootfs-manifest.py)"
-    elif diff -q <(python3 "$MANIFEST" "$work/out/umoci/rootfs") <(python3 "$MANIFEST" "$work/out/cold/rootfs") >/dev/null &&
-        diff -q <(python3 "$MANIFEST" "$work/out/umoci/rootfs") <(python3 "$MANIFEST" "$work/out/warm/rootfs") >/dev/null; then
+    elif diff -q <(python3 "$MANIFEST" "$dir/out/umoci/rootfs") <(python3 "$MANIFEST" "$dir/out/cold/rootfs") >/dev/null &&
+        diff -q <(python3 "$MANIFEST" "$dir/out/umoci/rootfs") <(python3 "$MANIFEST" "$dir/out/warm/rootfs") >/dev/null; then
         echo "trees: identical (rootfs-manifest.py)"
     else
         echo "trees: DIFFER"
     fi
+    rm -rf "$dir/out" "$dir/cold-store" "$dir/warm-store"
 }
 
 # first_bundle NAME REF: import REF and fill the layer cache; prints the manifest digest.
@@ -201,10 +202,20 @@ main() {
     echo "building the large image..." >&2
     build_big_image
     "$here/../tests/lib/make-demo-image.sh" "$work/small" demo
+    "$IMAGETOOL" --store "$work/size-store" unpack -q "oci:$work/big:big" "$work/warm-first"
+    rm -rf "$work/size-store"
     local size
     size=$(du -sb "$work/big/blobs" | cut -f1)
     echo "large image: 4 layers, $((size / 1048576)) MiB compressed; load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-    bench_copy
+    echo "unpacked: $(du -sm --apparent-size "$work/warm-first/rootfs" | cut -f1) MiB, $(find "$work/warm-first/rootfs" | wc -l) entries"
+    rm -rf "$work/warm-first"
+    bench_copy "$work/ext4" "$(df --output=fstype "$work" | tail -1) (disk)"
+    echo
+    # the same on tmpfs: no disk, so the figures are CPU and the kernel's file creation
+    mkdir -p "$work/tmpfs"
+    mount -t tmpfs -o size=4g tmpfs "$work/tmpfs"
+    bench_copy "$work/tmpfs" "tmpfs"
+    umount "$work/tmpfs"
     echo
     bench_overlay
 }
