@@ -152,6 +152,8 @@ int config_build(const struct image_config *ic, int rootfd, const struct config_
                  struct error **err)
 {
     CLEANUP_SPEC struct spec *s = defaults_new_spec(&o->defaults);
+    if (privileges_apply(s, &o->privileges, err) < 0)
+        return -1;
     if (build_process(ic, rootfd, o, s->process, err) < 0)
         return -1;
     if (o->hostname)

@@ -10,6 +10,7 @@
 #include "common/spec.h"
 #include "imagetool/defaults.h"
 #include "imagetool/image.h"
+#include "imagetool/privileges.h"
 #include "imagetool/resources.h"
 
 /* What the command line asked for on top of the image. */
@@ -22,6 +23,7 @@ struct config_opts {
     const char *hostname;  /* NULL = none */
     struct default_opts defaults;
     struct resource_flags resources;
+    struct privilege_opts privileges;
 };
 
 /* rootfd: the bundle's rootfs, where /etc/passwd and /etc/group are read. */

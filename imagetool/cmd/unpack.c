@@ -26,6 +26,7 @@ struct unpack_request {
     char *platform_storage;
     bool quiet;
     struct config_opts cfg;
+    struct import_opts import;
 };
 
 static void request_clear(struct unpack_request *r)
@@ -34,6 +35,7 @@ static void request_clear(struct unpack_request *r)
     strv_free(r->cfg.entrypoint);
     strv_free(r->cfg.env);
     strv_free(r->cfg.args);
+    privilege_opts_clear(&r->cfg.privileges);
 }
 
 static void unpack_usage(FILE *out)
@@ -54,10 +56,19 @@ static void unpack_usage(FILE *out)
             "  --cpus N                cpu shares 1024*N and a CFS quota of N CPUs\n"
             "  -m, --memory SIZE       memory limit (k, m, g suffixes)\n"
             "  --pids-limit N          maximum number of processes\n"
+            "  --cap-add CAP, --cap-drop CAP  change the default capability set (ALL for all)\n"
+            "  --seccomp unconfined|FILE  no seccomp filter, or this profile instead of the default\n"
+            "  --privileged            every capability, no seccomp, no masked paths, all devices\n"
+            "  --creds USER:PASS       registry credentials (docker:// sources)\n"
+            "  --authfile FILE         registry credentials file (auth.json / docker config.json)\n"
+            "  --tls-verify=false      do not verify the registry's TLS certificate\n"
             "  -q, --quiet             no progress output\n");
 }
 
-enum { OPT_BACKEND = 256, OPT_PLATFORM, OPT_ENTRYPOINT, OPT_HOSTNAME, OPT_READ_ONLY, OPT_NET, OPT_CPUS, OPT_PIDS };
+enum {
+    OPT_BACKEND = 256, OPT_PLATFORM, OPT_ENTRYPOINT, OPT_HOSTNAME, OPT_READ_ONLY, OPT_NET, OPT_CPUS, OPT_PIDS,
+    OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECCOMP, OPT_PRIVILEGED, OPT_CREDS, OPT_AUTHFILE, OPT_TLS_VERIFY,
+};
 
 static const struct option unpack_options[] = {
     { "backend", required_argument, NULL, OPT_BACKEND },
@@ -71,6 +82,13 @@ static const struct option unpack_options[] = {
     { "cpus", required_argument, NULL, OPT_CPUS },
     { "memory", required_argument, NULL, 'm' },
     { "pids-limit", required_argument, NULL, OPT_PIDS },
+    { "cap-add", required_argument, NULL, OPT_CAP_ADD },
+    { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+    { "seccomp", required_argument, NULL, OPT_SECCOMP },
+    { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    { "creds", required_argument, NULL, OPT_CREDS },
+    { "authfile", required_argument, NULL, OPT_AUTHFILE },
+    { "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { 0 },
@@ -90,6 +108,17 @@ static int parse_net(const char *text, bool *host, struct error **err)
     if (strcmp(text, "host") != 0 && strcmp(text, "none") != 0)
         return error_setc(err, EXIT_USAGE, 0, "--net: \"%s\" is not none or host", text);
     *host = strcmp(text, "host") == 0;
+    return 0;
+}
+
+static int parse_tls_verify(const char *text, bool *verify, struct error **err)
+{
+    if (text == NULL || strcmp(text, "true") == 0)
+        *verify = true;
+    else if (strcmp(text, "false") == 0)
+        *verify = false;
+    else
+        return error_setc(err, EXIT_USAGE, 0, "--tls-verify: \"%s\" is not true or false", text);
     return 0;
 }
 
@@ -117,6 +146,13 @@ static int parse_option(int c, const char *argv_at_error, struct unpack_request 
     case OPT_PIDS: res->has_pids = true; return parse_pids_limit(optarg, &res->pids, err);
     case 'q': r->quiet = true; return 0;
     case 'h': unpack_usage(stdout); return 1;
+    case OPT_CAP_ADD: strv_append(&o->privileges.cap_add, optarg); return 0;
+    case OPT_CAP_DROP: strv_append(&o->privileges.cap_drop, optarg); return 0;
+    case OPT_SECCOMP: o->privileges.seccomp = optarg; return 0;
+    case OPT_PRIVILEGED: o->privileges.privileged = true; return 0;
+    case OPT_CREDS: r->import.creds = optarg; return 0;
+    case OPT_AUTHFILE: r->import.authfile = optarg; return 0;
+    case OPT_TLS_VERIFY: return parse_tls_verify(optarg, &r->import.tls_verify, err);
     default:
         return error_setc(err, EXIT_USAGE, 0, "unpack: unknown option or missing value: %s (see imagetool unpack --help)",
                           argv_at_error);
@@ -127,6 +163,7 @@ static int parse_request(int argc, char **argv, struct unpack_request *r, struct
 {
     r->platform = platform_host();
     r->backend = &backend_copy;
+    r->import.tls_verify = true;
     r->cfg.defaults.cgroup_ns = host_is_cgroup2();
     int c, res;
     opterr = 0; /* our own message, one line */
@@ -158,7 +195,9 @@ static int resolve_source(struct store *s, const struct unpack_request *r, char 
         store_image_clear(&img);
         return 0;
     }
-    struct import_opts io = { .platform = r->platform, .quiet = r->quiet, .tls_verify = true };
+    struct import_opts io = r->import;
+    io.platform = r->platform;
+    io.quiet = r->quiet;
     struct imported imp = { 0 };
     if (source_import(s, r->source, &io, &imp, err) < 0)
         return -1;
