@@ -2,22 +2,14 @@
 # process.capabilities, noNewPrivileges, apparmorProfile/selinuxLabel:
 # what the container's process really holds (/proc/self/status inside).
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
 }
 
 teardown() {
-    "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
-}
-
-in_container() {
-    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$1" | jq -Rs .)]"
-    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    container_teardown
 }
 
 # status_field NAME: the value of NAME: in the container's /proc/self/status ($output).

@@ -2,13 +2,10 @@
 # Known container escapes, each replayed against real containers. Every test
 # here fails if its guard is taken away (see specs/security.md).
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
     IDS=("$ID")
 }
 
@@ -16,11 +13,6 @@ teardown() {
     for id in "${IDS[@]}"; do
         "${RT:-$RUNTIME}" --root "$STATE" delete --force "$id" >/dev/null 2>&1 || true
     done
-}
-
-in_container() {
-    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$1" | jq -Rs .)]"
-    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
 }
 
 # wait_for FILE [TENTHS]: until FILE exists (default 10 s).

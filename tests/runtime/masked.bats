@@ -1,22 +1,14 @@
 #!/usr/bin/env bats
 # linux.maskedPaths and linux.readonlyPaths as a process inside sees them.
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
 }
 
 teardown() {
-    "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
-}
-
-in_container() {
-    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$1" | jq -Rs .)]"
-    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    container_teardown
 }
 
 @test "masked /proc files read empty (/proc/keys, /proc/timer_list, /proc/kcore)" {

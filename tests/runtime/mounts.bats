@@ -2,26 +2,17 @@
 # config.json mounts: what a process inside sees in /proc/self/mountinfo,
 # option handling, targets created safely beneath the rootfs.
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
 }
 
 teardown() {
-    "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
+    container_teardown
     [ -z "${HOST_ESCAPE:-}" ] || rm -rf "$HOST_ESCAPE"
     [ -z "${HOST_MOUNT:-}" ] || umount "$HOST_MOUNT"
     [ -z "${SWAPPER:-}" ] || kill "$SWAPPER" 2>/dev/null || true
-}
-
-# in_container 'shell command': run it in a container of the bundle.
-in_container() {
-    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$1" | jq -Rs .)]"
-    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
 }
 
 # add_mount DEST TYPE SOURCE OPTIONS-JSON

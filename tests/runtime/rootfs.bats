@@ -2,13 +2,10 @@
 # The container's root: pivot_root and --no-pivot, root.readonly,
 # rootfsPropagation, and errors that name the step.
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
     echo "image os $ID" >"$BUNDLE/rootfs/etc/issue"
 }
 

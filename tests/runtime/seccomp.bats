@@ -2,23 +2,15 @@
 # linux.seccomp in real containers: what the process inside sees when a
 # rule matches, and what bad profiles get.
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
 }
 
 teardown() {
-    "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
+    container_teardown
     [ -z "${LISTENER_PID:-}" ] || kill "$LISTENER_PID" 2>/dev/null || true
-}
-
-in_container() {
-    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$1" | jq -Rs .)]"
-    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
 }
 
 # seccomp JSON: set linux.seccomp.

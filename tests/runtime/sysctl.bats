@@ -1,22 +1,14 @@
 #!/usr/bin/env bats
 # linux.sysctl: namespaced keys are written inside, others refused as runc does.
 
-load ../lib/helpers
+load lib_container
 
 setup() {
-    BUNDLE="$BATS_TEST_TMPDIR/bundle"
-    STATE="$BATS_TEST_TMPDIR/state"
-    ID=$(unique_id)
-    make_bundle "$BUNDLE"
+    container_setup
 }
 
 teardown() {
-    "$RUNTIME" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
-}
-
-in_container() {
-    config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$1" | jq -Rs .)]"
-    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    container_teardown
 }
 
 @test "net.* in the container's network namespace (dotted and slashed keys)" {
