@@ -410,8 +410,10 @@ int container_create(const char *root, const struct create_opts *o, struct launc
     l->id = xstrdup(o->id);
     l->own_pidns = ns_new(&p.ns, NS_PID);
     int rc = launch_init(&p, l, err);
-    if (rc < 0)
+    if (rc < 0) {
         undo_create(l);
+        launch_release(l);
+    }
     plan_release(&p);
     return rc;
 }
