@@ -221,6 +221,9 @@ struct spec {
  * exit class EXIT_INVALID. */
 int spec_parse_file(const char *path, struct spec **out, struct error **err);
 int spec_parse_tree(yajl_val root, const char *what, struct spec **out, struct error **err);
+/* A linux.seccomp object on its own (a seccomp profile file). */
+int spec_parse_seccomp(yajl_val v, const char *what, struct spec_seccomp **out, struct error **err);
+void spec_seccomp_free(struct spec_seccomp *s);
 
 /* Emit as JSON; spec_write_file writes atomically with mode 0644. */
 void spec_emit(const struct spec *s, yajl_gen g);

@@ -105,7 +105,7 @@ static void resources_free(struct spec_resources *r)
     free(r);
 }
 
-static void seccomp_free(struct spec_seccomp *s)
+void spec_seccomp_free(struct spec_seccomp *s)
 {
     if (s == NULL)
         return;
@@ -144,7 +144,7 @@ static void linux_free(struct spec_linux *l)
     free(l->cgroups_path);
     resources_free(l->resources);
     kv_free(l->sysctl, l->n_sysctl);
-    seccomp_free(l->seccomp);
+    spec_seccomp_free(l->seccomp);
     free(l->rootfs_propagation);
     strv_free(l->masked_paths);
     strv_free(l->readonly_paths);

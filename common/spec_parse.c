@@ -1,6 +1,7 @@
 /* config.json -> struct spec. Types are checked field by field; every error
  * names the JSON path. Semantic validation (which values make sense on this
  * host) belongs to the runtime. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,15 @@ static int get_str(yajl_val o, const char *path, const char *key, char **out, st
     int r = json_get_string(o, path, key, &s, err);
     if (r > 0)
         *out = xstrdup(s);
+    return r;
+}
+
+/* A member that must be there: absent is "missing", a wrong type says so. */
+static int require_str(yajl_val o, const char *path, const char *key, char **out, struct error **err)
+{
+    int r = get_str(o, path, key, out, err);
+    if (r == 0)
+        return error_setc(err, EXIT_INVALID, 0, "%s%s%s: missing", path, *path ? "." : "", key);
     return r;
 }
 
@@ -118,8 +128,7 @@ static int parse_rlimit(yajl_val v, const char *path, size_t i, void *ctx, struc
 {
     struct spec_rlimit *r = &((struct spec_rlimit *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "type", &r->type, err) == 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.type: missing", path);
+    TRY(require_str(v, path, "type", &r->type, err));
     TRY(get_u64(v, path, "hard", &r->hard, NULL, err));
     TRY(get_u64(v, path, "soft", &r->soft, NULL, err));
     return 0;
@@ -149,7 +158,8 @@ static int parse_process(yajl_val o, const char *path, struct spec_process *p, s
     TRY(json_expect_object(o, path, err));
     TRY(json_get_bool(o, path, "terminal", &p->terminal, err));
     yajl_val cs = NULL, user = NULL, caps = NULL;
-    if (json_get_object(o, path, "consoleSize", &cs, err) > 0) {
+    TRY(json_get_object(o, path, "consoleSize", &cs, err));
+    if (cs) {
         p->has_console_size = true;
         TRY(get_u32(cs, "process.consoleSize", "height", &p->console_height, NULL, err));
         TRY(get_u32(cs, "process.consoleSize", "width", &p->console_width, NULL, err));
@@ -184,8 +194,7 @@ static int parse_mount(yajl_val v, const char *path, size_t i, void *ctx, struct
 {
     struct spec_mount *m = &((struct spec_mount *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "destination", &m->destination, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.destination: missing", path);
+    TRY(require_str(v, path, "destination", &m->destination, err));
     TRY(get_str(v, path, "type", &m->type, err));
     TRY(get_str(v, path, "source", &m->source, err));
     TRY(json_get_strv(v, path, "options", &m->options, err));
@@ -196,14 +205,13 @@ static int parse_hook(yajl_val v, const char *path, size_t i, void *ctx, struct 
 {
     struct spec_hook *h = &((struct spec_hook *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "path", &h->path, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.path: missing", path);
+    TRY(require_str(v, path, "path", &h->path, err));
     TRY(json_get_strv(v, path, "args", &h->args, err));
     TRY(json_get_strv(v, path, "env", &h->env, err));
     int64_t t = 0;
     TRY(get_i64(v, path, "timeout", &t, &h->has_timeout, err));
-    if (h->has_timeout && t <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.timeout: must be positive", path);
+    if (h->has_timeout && (t <= 0 || t > INT_MAX))
+        return error_setc(err, EXIT_INVALID, 0, "%s.timeout: must be between 1 and %d", path, INT_MAX);
     h->timeout = (int)t;
     return 0;
 }
@@ -227,8 +235,7 @@ static int parse_namespace(yajl_val v, const char *path, size_t i, void *ctx, st
     static const char *const known[] = { "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time", NULL };
     struct spec_namespace *n = &((struct spec_namespace *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "type", &n->type, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.type: missing", path);
+    TRY(require_str(v, path, "type", &n->type, err));
     TRY(get_str(v, path, "path", &n->path, err));
     for (const char *const *k = known; *k; k++)
         if (strcmp(*k, n->type) == 0)
@@ -250,10 +257,8 @@ static int parse_device(yajl_val v, const char *path, size_t i, void *ctx, struc
 {
     struct spec_device *d = &((struct spec_device *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "path", &d->path, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.path: missing", path);
-    if (get_str(v, path, "type", &d->type, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.type: missing", path);
+    TRY(require_str(v, path, "path", &d->path, err));
+    TRY(require_str(v, path, "type", &d->type, err));
     TRY(get_i64(v, path, "major", &d->major, NULL, err));
     TRY(get_i64(v, path, "minor", &d->minor, NULL, err));
     TRY(get_u32(v, path, "fileMode", &d->file_mode, &d->has_file_mode, err));
@@ -266,7 +271,9 @@ static int parse_device_rule(yajl_val v, const char *path, size_t i, void *ctx, 
 {
     struct spec_device_rule *d = &((struct spec_device_rule *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (json_get_bool(v, path, "allow", &d->allow, err) <= 0)
+    int r = json_get_bool(v, path, "allow", &d->allow, err);
+    TRY(r);
+    if (r == 0)
         return error_setc(err, EXIT_INVALID, 0, "%s.allow: missing", path);
     TRY(get_str(v, path, "type", &d->type, err));
     TRY(get_i64(v, path, "major", &d->major, &d->has_major, err));
@@ -279,8 +286,7 @@ static int parse_hugepage(yajl_val v, const char *path, size_t i, void *ctx, str
 {
     struct spec_hugepage_limit *h = &((struct spec_hugepage_limit *)ctx)[i];
     TRY(json_expect_object(v, path, err));
-    if (get_str(v, path, "pageSize", &h->page_size, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.pageSize: missing", path);
+    TRY(require_str(v, path, "pageSize", &h->page_size, err));
     TRY(get_u64(v, path, "limit", &h->limit, NULL, err));
     return 0;
 }
@@ -322,12 +328,14 @@ static int parse_resources(yajl_val o, struct spec_resources *r, struct error **
     alloc_for_array(o, "devices", (void **)&r->devices, sizeof(*r->devices));
     TRY(each_elem(o, p, "devices", &r->n_devices, parse_device_rule, r->devices, err));
     yajl_val v = NULL;
-    if (json_get_object(o, p, "memory", &v, err) > 0) {
+    TRY(json_get_object(o, p, "memory", &v, err));
+    if (v) {
         r->has_memory = true;
         TRY(parse_memory(v, &r->memory, err));
     }
     v = NULL;
-    if (json_get_object(o, p, "cpu", &v, err) > 0) {
+    TRY(json_get_object(o, p, "cpu", &v, err));
+    if (v) {
         r->has_cpu = true;
         TRY(parse_cpu(v, &r->cpu, err));
     }
@@ -340,6 +348,8 @@ static int parse_resources(yajl_val o, struct spec_resources *r, struct error **
     if (v) {
         uint32_t w = 0;
         TRY(get_u32(v, "linux.resources.blockIO", "weight", &w, &r->has_blkio_weight, err));
+        if (w > UINT16_MAX)
+            return error_setc(err, EXIT_INVALID, 0, "linux.resources.blockIO.weight: %u is out of range", w);
         r->blkio_weight = (uint16_t)w;
     }
     alloc_for_array(o, "hugepageLimits", (void **)&r->hugepage_limits, sizeof(*r->hugepage_limits));
@@ -355,8 +365,7 @@ static int parse_seccomp_arg(yajl_val v, const char *path, size_t i, void *ctx, 
     TRY(get_u32(v, path, "index", &a->index, NULL, err));
     TRY(get_u64(v, path, "value", &a->value, NULL, err));
     TRY(get_u64(v, path, "valueTwo", &a->value_two, NULL, err));
-    if (get_str(v, path, "op", &a->op, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.op: missing", path);
+    TRY(require_str(v, path, "op", &a->op, err));
     return 0;
 }
 
@@ -365,8 +374,7 @@ static int parse_seccomp_syscall(yajl_val v, const char *path, size_t i, void *c
     struct spec_seccomp_syscall *s = &((struct spec_seccomp_syscall *)ctx)[i];
     TRY(json_expect_object(v, path, err));
     TRY(json_get_strv(v, path, "names", &s->names, err));
-    if (get_str(v, path, "action", &s->action, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "%s.action: missing", path);
+    TRY(require_str(v, path, "action", &s->action, err));
     TRY(get_u32(v, path, "errnoRet", &s->errno_ret, &s->has_errno_ret, err));
     alloc_for_array(v, "args", (void **)&s->args, sizeof(*s->args));
     TRY(each_elem(v, path, "args", &s->n_args, parse_seccomp_arg, s->args, err));
@@ -377,8 +385,7 @@ static int parse_seccomp(yajl_val o, struct spec_seccomp *s, struct error **err)
 {
     const char *p = "linux.seccomp";
     TRY(json_expect_object(o, p, err));
-    if (get_str(o, p, "defaultAction", &s->default_action, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "linux.seccomp.defaultAction: missing");
+    TRY(require_str(o, p, "defaultAction", &s->default_action, err));
     TRY(get_u32(o, p, "defaultErrnoRet", &s->default_errno_ret, &s->has_default_errno_ret, err));
     TRY(json_get_strv(o, p, "architectures", &s->architectures, err));
     TRY(json_get_strv(o, p, "flags", &s->flags, err));
@@ -426,8 +433,7 @@ static int parse_top(yajl_val root, struct spec *s, struct error **err)
 {
     yajl_val v = NULL;
     TRY(json_expect_object(root, "(top level)", err));
-    if (get_str(root, "", "ociVersion", &s->oci_version, err) <= 0)
-        return error_setc(err, EXIT_INVALID, 0, "ociVersion: missing");
+    TRY(require_str(root, "", "ociVersion", &s->oci_version, err));
     TRY(json_get_object(root, "", "root", &v, err));
     if (v) {
         s->root = xcalloc(1, sizeof(*s->root));
@@ -457,6 +463,17 @@ static int parse_top(yajl_val root, struct spec *s, struct error **err)
         s->linux_ = xcalloc(1, sizeof(*s->linux_));
         TRY(parse_linux(v, s->linux_, err));
     }
+    return 0;
+}
+
+int spec_parse_seccomp(yajl_val v, const char *what, struct spec_seccomp **out, struct error **err)
+{
+    struct spec_seccomp *s = xcalloc(1, sizeof(*s));
+    if (parse_seccomp(v, s, err) < 0) {
+        spec_seccomp_free(s);
+        return error_prefix(err, "%s", what);
+    }
+    *out = s;
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #ifndef IMAGETOOL_IMAGE_H
 #define IMAGETOOL_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,10 @@ void manifest_clear(struct manifest *m);
 /* From an index / manifest list, pick the entry for platform p. */
 int index_select(const char *json, size_t len, const struct platform *p, struct descriptor *out, struct error **err);
 void descriptor_clear(struct descriptor *d);
+/* Added: an OCI index or Docker manifest list media type. */
+bool media_type_is_index(const char *media_type);
+/* Added: the JSON is an index / manifest list (by mediaType, else by shape). */
+bool image_json_is_index(const char *json, size_t len);
 int image_config_parse(const char *json, size_t len, struct image_config *out, struct error **err);
 void image_config_clear(struct image_config *c);
 

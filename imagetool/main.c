@@ -28,8 +28,9 @@ static const struct command {
 static void usage(FILE *out)
 {
     fprintf(out, "usage: imagetool [--store DIR] [--debug] COMMAND [ARGS...]\n\n"
-                 "Sources: docker://HOST/REPO[:TAG|@DIGEST], docker-archive:FILE[:REF],\n"
-                 "         oci:DIR[:TAG], oci-archive:FILE[:TAG]\n\nCommands:\n");
+                 "Sources: docker://HOST/REPO[:TAG|@DIGEST], docker-archive:FILE[:REPO:TAG|:@N],\n"
+                 "         oci:DIR[:TAG], oci-archive:FILE[:TAG], dir:DIR\n"
+                 "Store:   " STORE_DEFAULT_ROOT " unless --store DIR (see specs/store.md)\n\nCommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'imagetool COMMAND --help' for a command's options.\n");

@@ -17,6 +17,7 @@ struct import_opts {
     const char *creds;      /* USER:PASS for registries, or NULL */
     bool tls_verify;        /* default true */
     const char *authfile;   /* --authfile, or NULL */
+    const char *name;       /* added: tag with this name instead of the source's own (pull --name) */
 };
 
 struct imported {
@@ -43,5 +44,7 @@ extern const struct source source_docker_archive;
 extern const struct source source_oci_layout;
 extern const struct source source_oci_archive;
 extern const struct source source_docker_registry;
+/* Added: containers/image "dir:" (schema2; schema1 is refused as unsupported). */
+extern const struct source source_dir;
 
 #endif

@@ -7,6 +7,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "runtime/cmd/cmd.h"
+#include "runtime/security/cloned_binary.h"
 
 #define RUNTIME_VERSION "0.1.0"
 #define RUNTIME_SPEC_VERSION "1.0.2"
@@ -108,6 +109,8 @@ int main(int argc, char **argv)
 {
     struct global_opts g = { .root = RUNTIME_DEFAULT_ROOT };
     int code = 0;
+    if (ensure_cloned_binary(argv, environ) < 0)
+        return fprintf(stderr, "runtime: re-execute from a sealed copy of itself (CVE-2019-5736): %m\n"), EXIT_FAIL;
     log_set_program("runtime");
     int first = parse_globals(argc, argv, &g, &code);
     if (first < 0)

@@ -1,8 +1,42 @@
-/* Placeholder until its issue's work lands. */
+/* imagetool rm REF...: remove image names (a digest removes all its names).
+ * The blobs stay until `imagetool gc`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/cleanup.h"
 #include "imagetool/cmd/cmd.h"
+#include "imagetool/store/store.h"
+
+/* ref is the digest, or a prefix of its hex */
+static bool names_digest(const char *ref, const char *digest)
+{
+    const char *hex = strncmp(ref, "sha256:", 7) == 0 ? ref + 7 : ref;
+    return strncmp(digest_hex(digest), hex, strlen(hex)) == 0;
+}
+
+static int remove_ref(struct store *s, const char *ref, struct error **err)
+{
+    struct store_image img = { 0 };
+    if (store_resolve(s, ref, &img, err) < 0)
+        return -1;
+    bool by_name = img.name && !names_digest(ref, img.digest);
+    int r = by_name ? store_untag(s, img.name, err) : store_untag_digest(s, img.digest, err);
+    if (r == 0)
+        printf("removed %s\n", by_name ? img.name : img.digest);
+    store_image_clear(&img);
+    return r;
+}
 
 int cmd_rm(int argc, char **argv, const struct global_opts *g, struct error **err)
 {
-    (void)argc, (void)argv, (void)g;
-    return error_setc(err, EXIT_FAIL, 0, "rm: not implemented yet");
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return argc < 2 ? error_setc(err, EXIT_USAGE, 0, "usage: imagetool rm REF...")
+                        : (puts("usage: imagetool rm REF..."), 0);
+    CLEANUP_STORE struct store *s = NULL;
+    if (store_open(g->store_root, &s, err) < 0)
+        return -1;
+    for (int i = 1; i < argc; i++)
+        if (remove_ref(s, argv[i], err) < 0)
+            return -1;
+    return 0;
 }

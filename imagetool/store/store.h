@@ -36,6 +36,10 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, struct
 uint64_t blob_writer_size(const struct blob_writer *w);
 int store_blob_commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err);
 void store_blob_abort(struct blob_writer *w); /* removes the temp file; NULL is fine */
+/* Added: stop hashing and learn the digest without committing yet (an
+ * archive's entries are staged before its manifest says which ones count);
+ * then commit or abort. Commit and abort both free the writer. */
+int store_blob_finish(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1]);
 
 int store_put_blob(struct store *s, const void *buf, size_t len, const char *expected,
                    char digest_out[DIGEST_STR_LEN + 1], struct error **err);
@@ -52,9 +56,15 @@ struct store_image {
     char *media_type;
     uint64_t size;
 };
+/* Added: the name as stored: a Docker reference in full form
+ * ("busybox" -> "docker.io/library/busybox:latest"); anything that is not a
+ * Docker reference (e.g. "oci:/dir:tag") is kept as it is. */
+char *store_name_normalise(const char *name);
 int store_tag(struct store *s, const char *name, const char *manifest_digest, const char *media_type,
               uint64_t size, struct error **err);
 int store_untag(struct store *s, const char *name, struct error **err);
+/* Added: drop every name (and the untagged entry) of this manifest digest. */
+int store_untag_digest(struct store *s, const char *digest, struct error **err);
 int store_list(struct store *s, struct store_image **out, size_t *n, struct error **err);
 /* A name, a digest or a unique digest prefix -> the image. EXIT_NOTFOUND if none. */
 int store_resolve(struct store *s, const char *ref, struct store_image *out, struct error **err);

@@ -1,25 +1,157 @@
-/* Placeholder until the rootfs work lands: a bare chroot. */
+/* The container's file system view, in runc's order (specs/rootfs.md):
+ * propagation of "/", the rootfs bound onto itself, config mounts, /dev,
+ * pivot_root; then read-only root, read-only and masked paths. */
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fs.h"
+#include "devices.h"
+#include "mounts.h"
+#include "paths.h"
+#include "rootfs_pivot.h"
+
+static int root_propagation(const struct spec *s, unsigned long *flag, struct error **err)
+{
+    const char *p = s->linux_ ? s->linux_->rootfs_propagation : NULL;
+    *flag = MS_SLAVE | MS_REC;
+    if (p == NULL || *p == '\0')
+        return 0;
+    *flag = mount_propagation_flag(p);
+    if (*flag == 0)
+        return error_setc(err, EXIT_INVALID, 0, "linux.rootfsPropagation: unknown value %s", p);
+    return 0;
+}
+
+/* Is the mount at this mountinfo line shared ("shared:N" optional field)? */
+static bool line_is_shared(const char *line)
+{
+    const char *sep = strstr(line, " - ");
+    const char *shared = strstr(line, " shared:");
+    return shared != NULL && sep != NULL && shared < sep;
+}
+
+/* pivot_root refuses a rootfs whose parent mount is shared (possible when
+ * rootfsPropagation asks for shared): make that one mount private. */
+static int parent_mount_private(const char *rootfs, struct error **err)
+{
+    CLEANUP_FREE char *info = NULL;
+    if (read_file("/proc/self/mountinfo", &info, NULL, err) < 0)
+        return -1;
+    char best[PATH_MAX] = "";
+    bool best_shared = false;
+    char *save = NULL;
+    for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char point[PATH_MAX];
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+            continue;
+        size_t n = strcmp(point, "/") == 0 ? 0 : strlen(point);
+        if (strncmp(rootfs, point, n) != 0 || (rootfs[n] != '/' && rootfs[n] != '\0'))
+            continue;
+        if (strlen(point) >= strlen(best)) {
+            snprintf(best, sizeof(best), "%s", point);
+            best_shared = line_is_shared(line);
+        }
+    }
+    if (best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+        return error_set(err, errno, "make %s private", best);
+    return 0;
+}
+
+static int prepare_root(const struct spec *s, const char *rootfs, struct error **err)
+{
+    unsigned long flag;
+    if (root_propagation(s, &flag, err) < 0)
+        return -1;
+    if (mount(NULL, "/", NULL, flag, NULL) < 0)
+        return error_set(err, errno, "set propagation of /");
+    if (parent_mount_private(rootfs, err) < 0)
+        return error_prefix(err, "prepare rootfs %s", rootfs);
+    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return error_set(err, errno, "bind mount rootfs %s onto itself", rootfs);
+    return 0;
+}
+
+static int mount_all(const struct mount_ctx *c, const struct spec *s, struct error **err)
+{
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (mount_entry(c, &s->mounts[i], err) < 0)
+            return error_prefix(err, "mounts[%zu]", i);
+    return 0;
+}
+
+/* Does config.json mount /dev read-only? */
+static bool dev_mount_readonly(const struct spec *s)
+{
+    bool ro = false;
+    for (size_t i = 0; i < s->n_mounts; i++) {
+        const char *d = s->mounts[i].destination;
+        if (d == NULL || strcmp(d, "/dev") != 0)
+            continue;
+        struct mount_flags f;
+        CLEANUP_ERROR struct error *ignored = NULL;
+        if (mount_flags_parse(s->mounts[i].options, &f, &ignored) == 0)
+            ro = (f.flags & MS_RDONLY) != 0;
+        mount_flags_release(&f);
+    }
+    return ro;
+}
+
+static int setup_dev(const struct mount_ctx *c, const struct spec *s, struct error **err)
+{
+    if (!devices_needed(s))
+        return 0;
+    if (devices_create(c, s, err) < 0 || devices_symlinks(c, err) < 0)
+        return error_prefix(err, "/dev");
+    if (!c->defer_dev_ro)
+        return 0;
+    CLEANUP_CLOSE int dev = target_reopen(c, "/dev", err);
+    if (dev < 0 || mount_remount_fd(dev, mount_current_flags(dev) | MS_RDONLY) < 0)
+        return error_set(err, errno, "remount %s/dev read-only", c->rootfs);
+    return 0;
+}
 
 int rootfs_setup(const struct spec *s, const struct rootfs_opts *o, struct error **err)
 {
-    (void)s;
-    if (chroot(o->rootfs) < 0 || chdir("/") < 0)
-        return error_set(err, errno, "chroot %s", o->rootfs);
+    if (spec_namespace_find(s, "mount") == NULL)
+        return error_setc(err, EXIT_INVALID, 0, "linux.namespaces: the rootfs needs a mount namespace");
+    char rootfs[PATH_MAX];
+    if (realpath(o->rootfs, rootfs) == NULL)
+        return error_set(err, errno, "root.path %s", o->rootfs);
+    if (prepare_root(s, rootfs, err) < 0)
+        return -1;
+    CLEANUP_CLOSE int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return error_set(err, errno, "open rootfs %s", rootfs);
+    struct mount_ctx c = {.rootfs = rootfs, .rootfd = rootfd, .spec = s, .new_userns = o->new_userns,
+                          .defer_dev_ro = devices_needed(s) && dev_mount_readonly(s)};
+    if (mount_all(&c, s, err) < 0 || setup_dev(&c, s, err) < 0)
+        return -1;
+    if (o->no_pivot ? rootfs_chroot(rootfs, err) < 0 : rootfs_pivot(rootfs, err) < 0)
+        return -1;
+    /* Applied again now that "/" is the container's root (runc does too). */
+    const char *p = s->linux_ ? s->linux_->rootfs_propagation : NULL;
+    if (p && *p && mount(NULL, "/", NULL, mount_propagation_flag(p), NULL) < 0)
+        return error_set(err, errno, "linux.rootfsPropagation: set %s on /", p);
     return 0;
 }
 
 int rootfs_finish(const struct spec *s, struct error **err)
 {
-    (void)s, (void)err;
-    return 0;
-}
-
-int sysctl_apply(const struct spec *s, struct error **err)
-{
-    (void)s, (void)err;
+    const struct spec_linux *l = s->linux_;
+    if (s->root && s->root->readonly && paths_root_readonly(err) < 0)
+        return -1;
+    if (l && paths_readonly(l->readonly_paths, err) < 0)
+        return -1;
+    if (l && paths_mask(l->masked_paths, err) < 0)
+        return -1;
     return 0;
 }

@@ -86,6 +86,7 @@ static void test_errors(void)
     expect_error("{\"ociVersion\":\"1.0.2\",\"linux\":{\"namespaces\":[{\"type\":\"bogus\"}]}}",
                  "linux.namespaces[0].type: unknown namespace type", "unknown namespace");
     expect_error("{\"process\":{}}", "ociVersion: missing", "missing ociVersion");
+    expect_error("{\"ociVersion\":1}", "ociVersion: expected string, got integer", "mistyped required member");
     expect_error("{\"ociVersion\":", "config.json: malformed JSON", "malformed JSON");
     expect_error("{\"ociVersion\":\"1\",\"mounts\":[{\"type\":\"proc\"}]}", "mounts[0].destination: missing",
                  "mount without destination");

@@ -1,0 +1,64 @@
+/* Backend lookup and the record each bundle keeps of its backend. */
+#include <errno.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/fs.h"
+#include "common/json.h"
+#include "imagetool/backend/backend.h"
+
+static const struct backend *const backends[] = { &backend_copy, &backend_overlay };
+
+int backend_find(const char *name, const struct backend **out, struct error **err)
+{
+    for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+        if (strcmp(backends[i]->name, name) == 0) {
+            *out = backends[i];
+            return 0;
+        }
+    }
+    return error_setc(err, EXIT_USAGE, 0, "--backend: unknown backend \"%s\" (copy or overlay)", name);
+}
+
+int backend_check_layers(const struct manifest *m, const struct image_config *c, struct error **err)
+{
+    size_t n = strv_len(c->diff_ids);
+    if (n != m->n_layers)
+        return error_setc(err, EXIT_INVALID, 0,
+                          "image config: rootfs.diff_ids lists %zu layers but the manifest has %zu", n, m->n_layers);
+    return 0;
+}
+
+int bundle_record_write(const char *bundle, const char *backend, const char *image_digest, struct error **err)
+{
+    CLEANUP_JSON_GEN yajl_gen g = json_gen_new(false);
+    jg_obj_open(g);
+    jg_key_str(g, "backend", backend);
+    jg_key_str(g, "image", image_digest);
+    jg_obj_close(g);
+    size_t len;
+    const char *text = jg_text(g, &len);
+    CLEANUP_FREE char *path = path_join(bundle, BUNDLE_RECORD);
+    return write_file_atomic(path, text, len, 0644, err);
+}
+
+int bundle_record_read(const char *bundle, const struct backend **out, struct error **err)
+{
+    CLEANUP_FREE char *path = path_join(bundle, BUNDLE_RECORD);
+    if (!path_exists(bundle))
+        return error_setc(err, EXIT_NOTFOUND, 0, "bundle %s does not exist", bundle);
+    if (!path_exists(path))
+        return error_setc(err, EXIT_NOTFOUND, 0, "%s: not a bundle made by imagetool (no %s)", bundle,
+                          BUNDLE_RECORD);
+    CLEANUP_JSON yajl_val v = NULL;
+    const char *name = NULL;
+    if (json_parse_file(path, &v, err) < 0 || json_get_string(v, "", "backend", &name, err) < 0)
+        return -1;
+    if (!name)
+        return error_setc(err, EXIT_INVALID, 0, "%s: backend: missing", path);
+    if (backend_find(name, out, err) < 0) {
+        (*err)->exit_class = EXIT_INVALID;
+        return error_prefix(err, "%s", path);
+    }
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* Rootfs backends, like the Mesos provisioner's: copy materialises a private
+ * rootfs under BUNDLE/rootfs; overlay mounts the store's cached layers as
+ * lowerdirs with upper and work dirs inside the bundle. The backend that
+ * made a bundle is recorded in it (BUNDLE/.imagetool.json) so umount and
+ * rm-bundle know what to undo. */
+#ifndef IMAGETOOL_BACKEND_H
+#define IMAGETOOL_BACKEND_H
+
+#include "common/error.h"
+#include "imagetool/image.h"
+#include "imagetool/store/store.h"
+
+#define BUNDLE_RECORD ".imagetool.json"
+#define BUNDLE_ROOTFS "rootfs"
+#define OVERLAY_DIR ".overlay"
+
+struct backend {
+    const char *name;
+    /* Make BUNDLE/rootfs (which does not exist yet) from the image's layers.
+     * On failure no mount is left; the caller removes the files. */
+    int (*create)(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
+                  struct error **err);
+    /* Undo what create mounted; an unmounted bundle is fine. */
+    int (*release)(const char *bundle, struct error **err);
+};
+
+extern const struct backend backend_copy;
+extern const struct backend backend_overlay;
+
+/* "copy" or "overlay"; anything else is EXIT_USAGE. */
+int backend_find(const char *name, const struct backend **out, struct error **err);
+
+/* Layer i's diff_id, after checking the config lists one per layer. */
+int backend_check_layers(const struct manifest *m, const struct image_config *c, struct error **err);
+
+/* The record: {"backend": NAME, "image": MANIFEST_DIGEST}. */
+int bundle_record_write(const char *bundle, const char *backend, const char *image_digest, struct error **err);
+/* A missing record is EXIT_NOTFOUND ("not a bundle made by imagetool"). */
+int bundle_record_read(const char *bundle, const struct backend **out, struct error **err);
+
+#endif

@@ -1,0 +1,78 @@
+/* Bundle directories: prepare, discard after a failure, remove. */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/cleanup.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "imagetool/backend/bundle.h"
+
+static int dir_is_empty(const char *path, bool *empty, struct error **err)
+{
+    CLEANUP_CLOSEDIR DIR *d = opendir(path);
+    if (!d)
+        return error_set(err, errno, "open bundle %s", path);
+    struct dirent *e;
+    *empty = true;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            *empty = false;
+    return 0;
+}
+
+int bundle_prepare(const char *path, bool *created, struct error **err)
+{
+    struct stat st;
+    *created = false;
+    if (lstat(path, &st) == 0) {
+        bool empty = false;
+        if (!S_ISDIR(st.st_mode))
+            return error_setc(err, EXIT_STATE, 0, "bundle %s exists and is not a directory", path);
+        if (dir_is_empty(path, &empty, err) < 0)
+            return -1;
+        if (!empty)
+            return error_setc(err, EXIT_STATE, 0, "bundle %s exists and is not empty", path);
+        return 0;
+    }
+    if (errno != ENOENT)
+        return error_set(err, errno, "bundle %s", path);
+    if (mkdir_p(path, 0755, err) < 0)
+        return error_prefix(err, "bundle");
+    *created = true;
+    return 0;
+}
+
+static const char *const bundle_entries[] = { "config.json", BUNDLE_ROOTFS, OVERLAY_DIR, BUNDLE_RECORD };
+
+void bundle_discard(const char *path, bool created, const struct backend *b)
+{
+    CLEANUP_ERROR struct error *err = NULL;
+    if (b && b->release(path, &err) < 0) {
+        log_error("leaving %s in place: %s", path, err->msg);
+        return;
+    }
+    if (created) {
+        if (rm_rf(path, &err) < 0)
+            log_error("removing %s: %s", path, err->msg);
+        return;
+    }
+    for (size_t i = 0; i < sizeof(bundle_entries) / sizeof(bundle_entries[0]); i++) {
+        CLEANUP_FREE char *p = path_join(path, bundle_entries[i]);
+        if (rm_rf(p, &err) < 0) {
+            log_error("removing %s: %s", p, err->msg);
+            error_free(TAKE_PTR(err));
+        }
+    }
+}
+
+int bundle_remove(const char *path, struct error **err)
+{
+    const struct backend *b;
+    if (bundle_record_read(path, &b, err) < 0)
+        return -1;
+    if (b->release(path, err) < 0)
+        return -1;
+    return rm_rf(path, err);
+}

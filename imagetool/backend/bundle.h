@@ -1,0 +1,20 @@
+/* The bundle directory's life: made (or adopted when empty) by unpack,
+ * emptied again when unpack fails, removed by rm-bundle. */
+#ifndef IMAGETOOL_BUNDLE_H
+#define IMAGETOOL_BUNDLE_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "imagetool/backend/backend.h"
+
+/* Make path (and missing parents), or accept an existing empty directory.
+ * *created says which, for bundle_discard. Not empty: EXIT_STATE. */
+int bundle_prepare(const char *path, bool *created, struct error **err);
+/* Undo a failed unpack: release the backend's mount, then remove the
+ * directory (created) or what unpack put in it. Best effort, logs failures. */
+void bundle_discard(const char *path, bool created, const struct backend *b);
+/* umount then rm -rf; refuses a directory that is not an imagetool bundle. */
+int bundle_remove(const char *path, struct error **err);
+
+#endif

@@ -1,0 +1,125 @@
+/* layer_apply: one pass over the (decompressed, hashed) tar, entry by entry,
+ * then directory times, then the diff_id check. */
+#include "imagetool/layer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "imagetool/layer_internal.h"
+
+static const char *entry_name(struct archive_entry *e)
+{
+    const char *name = archive_entry_pathname(e);
+    return name ? name : archive_entry_pathname_utf8(e);
+}
+
+static int apply_one(struct layer_ctx *ctx, struct archive *a, struct archive_entry *e, struct error **err)
+{
+    const char *name = entry_name(e);
+    if (name == NULL)
+        return error_setc(err, EXIT_INVALID, 0, "entry without a name");
+    layer_path_set(&ctx->path, name);
+    int r;
+    if (layer_is_aufs_meta(&ctx->path))
+        return 0;
+    if (ctx->path.n > 0 && layer_is_whiteout(ctx->path.comp[ctx->path.n - 1])) {
+        r = layer_whiteout_apply(ctx, e, err);
+    } else {
+        if (ctx->seen && ctx->path.n > 0) {
+            CLEANUP_FREE char *path = layer_path_join(&ctx->path, ctx->path.n);
+            path_set_add(ctx->seen, path);
+        }
+        r = layer_entry_apply(ctx, a, e, err);
+    }
+    return r < 0 ? error_prefix(err, "%s", name) : 0;
+}
+
+/* An error from the decompressor (corrupt or truncated gzip...) names it. */
+static int read_failed(struct layer_stream *s, struct archive *a, struct error **err)
+{
+    const char *filter = layer_stream_filter_error(s);
+    if (filter)
+        return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", filter);
+    const char *msg = archive_error_string(a);
+    return error_setc(err, EXIT_INVALID, 0, "corrupt tar: %s", msg ? msg : "read error");
+}
+
+static int apply_entries(struct layer_ctx *ctx, struct layer_stream *s, struct error **err)
+{
+    struct archive *a = layer_stream_tar(s);
+    struct archive_entry *e = archive_entry_new();
+    if (e == NULL)
+        abort();
+    int rc = 0;
+    for (;;) {
+        int r = archive_read_next_header2(a, e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            rc = read_failed(s, a, err);
+            break;
+        }
+        if (apply_one(ctx, a, e, err) < 0) {
+            if (layer_stream_filter_error(s))
+                read_failed(s, a, err);
+            rc = -1;
+            break;
+        }
+    }
+    archive_entry_free(e);
+    return rc;
+}
+
+static void ctx_free(struct layer_ctx *ctx)
+{
+    dir_cache_clear(&ctx->dirs);
+    layer_path_free(&ctx->path);
+    layer_path_free(&ctx->aux);
+    path_set_free(ctx->seen);
+    for (size_t i = 0; i < ctx->n_dir_times; i++)
+        free(ctx->dir_times[i].path);
+    free(ctx->dir_times);
+}
+
+static int check_diff_id(struct layer_stream *s, const char *diff_id, struct error **err)
+{
+    char got[DIGEST_STR_LEN + 1];
+    if (layer_stream_finish(s, got, err) < 0)
+        return error_prefix(err, "corrupt layer");
+    if (diff_id && strcmp(diff_id, got) != 0)
+        return error_setc(err, EXIT_INVALID, 0, "diff_id mismatch: expected %s, got %s", diff_id, got);
+    return 0;
+}
+
+int layer_apply(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode, struct error **err)
+{
+    if (diff_id && !digest_is_valid(diff_id))
+        return error_setc(err, EXIT_INVALID, 0, "invalid diff_id %s", diff_id);
+    struct layer_stream *s = NULL;
+    if (layer_stream_open(blob_fd, &s, err) < 0)
+        return -1;
+    struct layer_ctx ctx = {
+        .rootfd = target_dirfd,
+        .mode = mode,
+        .privileged = geteuid() == 0,
+        .seen = mode == WHITEOUT_APPLY ? path_set_new() : NULL,
+    };
+    dir_cache_init(&ctx.dirs, target_dirfd);
+    /* modes come from the tar as they are */
+    mode_t old_umask = umask(0);
+    int rc = apply_entries(&ctx, s, err);
+    if (rc == 0)
+        rc = layer_fix_dir_times(&ctx, err);
+    if (rc == 0)
+        rc = check_diff_id(s, diff_id, err);
+    umask(old_umask);
+    ctx_free(&ctx);
+    layer_stream_free(s);
+    return rc;
+}

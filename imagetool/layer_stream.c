@@ -1,0 +1,260 @@
+/* Two libarchive readers in a row: the outer one only decompresses (gzip,
+ * zstd, xz, bzip2 or none, sniffed from magic bytes; "raw" format), the
+ * inner one parses the tar. The outer one runs in a thread of its own and
+ * hashes what it produces, so decompression and sha256 overlap with the file
+ * system work of applying entries; the diff_id is checked in that single
+ * pass. The two meet in a ring of large blocks. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "imagetool/layer_internal.h"
+
+#define READ_BUF_SIZE (1 << 20)
+#define BLOCK_SIZE (1 << 20)
+#define N_BLOCKS 8
+
+struct layer_stream {
+    int fd;
+    struct archive *outer, *inner;
+    struct sha256 *hash;
+    char *read_buf;
+
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *block[N_BLOCKS];
+    size_t block_len[N_BLOCKS];
+    /* Blocks are produced, consumed (handed to the tar reader, which may use
+     * it until its next read) and released in order: a ring. */
+    size_t produced, consumed, released;
+    bool done, stop;
+    char *filter_error;
+};
+
+static ssize_t blob_read(struct archive *a, void *opaque, const void **out)
+{
+    struct layer_stream *s = opaque;
+    ssize_t r;
+    do
+        r = read(s->fd, s->read_buf, READ_BUF_SIZE);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        archive_set_error(a, errno, "read layer blob");
+    *out = s->read_buf;
+    return r;
+}
+
+/* Fill one block from the decompressor: its length, 0 at the end, -1 on error. */
+static ssize_t fill_block(struct layer_stream *s, char *buf)
+{
+    size_t len = 0;
+    while (len < BLOCK_SIZE) {
+        la_ssize_t r = archive_read_data(s->outer, buf + len, BLOCK_SIZE - len);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    return (ssize_t)len;
+}
+
+static void *producer(void *opaque)
+{
+    struct layer_stream *s = opaque;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (s->produced - s->released == N_BLOCKS && !s->stop)
+            pthread_cond_wait(&s->cv, &s->mu);
+        bool stop = s->stop;
+        pthread_mutex_unlock(&s->mu);
+        if (stop)
+            break;
+        size_t slot = s->produced % N_BLOCKS;
+        ssize_t len = fill_block(s, s->block[slot]);
+        if (len > 0)
+            sha256_update(s->hash, s->block[slot], (size_t)len);
+        pthread_mutex_lock(&s->mu);
+        if (len < 0) {
+            const char *msg = archive_error_string(s->outer);
+            s->filter_error = xstrdup(msg ? msg : "decompression failed");
+        } else if (len > 0) {
+            s->block_len[slot] = (size_t)len;
+            s->produced++;
+        }
+        if (len <= 0)
+            s->done = true;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        if (len <= 0)
+            break;
+    }
+    return NULL;
+}
+
+/* Under the lock: let go of the block the tar reader had, wait for the next. */
+static ssize_t next_block(struct layer_stream *s, const void **out)
+{
+    if (s->consumed > s->released) {
+        s->released++;
+        pthread_cond_broadcast(&s->cv);
+    }
+    while (s->produced == s->consumed && !s->done)
+        pthread_cond_wait(&s->cv, &s->mu);
+    if (s->produced == s->consumed)
+        return s->filter_error ? -1 : 0;
+    size_t slot = s->consumed++ % N_BLOCKS;
+    *out = s->block[slot];
+    return (ssize_t)s->block_len[slot];
+}
+
+static ssize_t tar_read(struct archive *a, void *opaque, const void **out)
+{
+    struct layer_stream *s = opaque;
+    pthread_mutex_lock(&s->mu);
+    ssize_t r = next_block(s, out);
+    if (r < 0)
+        archive_set_error(a, -1, "%s", s->filter_error);
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+static int enable_filters(struct archive *a)
+{
+    /* Named filters only: archive_read_support_filter_all would also accept
+     * formats that libarchive decodes by running external programs. */
+    if (archive_read_support_filter_gzip(a) != ARCHIVE_OK || archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
+        archive_read_support_filter_xz(a) != ARCHIVE_OK || archive_read_support_filter_bzip2(a) != ARCHIVE_OK ||
+        archive_read_support_filter_lzma(a) != ARCHIVE_OK)
+        return -1;
+    return archive_read_support_format_raw(a) == ARCHIVE_OK ? 0 : -1;
+}
+
+static int open_outer(struct layer_stream *s, struct error **err)
+{
+    s->outer = archive_read_new();
+    if (s->outer == NULL)
+        abort();
+    if (enable_filters(s->outer) < 0)
+        return error_setc(err, EXIT_FAIL, 0, "libarchive: %s", archive_error_string(s->outer));
+    struct archive_entry *e;
+    if (archive_read_open(s->outer, s, NULL, blob_read, NULL) != ARCHIVE_OK ||
+        archive_read_next_header(s->outer, &e) != ARCHIVE_OK) {
+        const char *msg = archive_error_string(s->outer);
+        return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", msg ? msg : "unreadable");
+    }
+    return 0;
+}
+
+static int open_inner(struct layer_stream *s, struct error **err)
+{
+    s->inner = archive_read_new();
+    if (s->inner == NULL)
+        abort();
+    if (archive_read_support_format_tar(s->inner) != ARCHIVE_OK ||
+        archive_read_open(s->inner, s, NULL, tar_read, NULL) != ARCHIVE_OK) {
+        if (s->filter_error)
+            return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", s->filter_error);
+        const char *msg = archive_error_string(s->inner);
+        return error_setc(err, EXIT_INVALID, 0, "not a tar: %s", msg ? msg : "unknown format");
+    }
+    return 0;
+}
+
+int layer_stream_open(int blob_fd, struct layer_stream **out, struct error **err)
+{
+    struct layer_stream *s = xcalloc(1, sizeof(*s));
+    s->fd = blob_fd;
+    s->read_buf = xmalloc(READ_BUF_SIZE);
+    for (int i = 0; i < N_BLOCKS; i++)
+        s->block[i] = xmalloc(BLOCK_SIZE);
+    s->hash = sha256_new();
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    posix_fadvise(blob_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (open_outer(s, err) < 0)
+        goto fail;
+    int e = pthread_create(&s->thread, NULL, producer, s);
+    if (e != 0) {
+        error_set(err, e, "start the decompressor thread");
+        goto fail;
+    }
+    s->thread_started = true;
+    if (open_inner(s, err) < 0)
+        goto fail;
+    *out = s;
+    return 0;
+fail:
+    layer_stream_free(s);
+    return -1;
+}
+
+struct archive *layer_stream_tar(struct layer_stream *s)
+{
+    return s->inner;
+}
+
+const char *layer_stream_filter_error(struct layer_stream *s)
+{
+    pthread_mutex_lock(&s->mu);
+    const char *e = s->filter_error;
+    pthread_mutex_unlock(&s->mu);
+    return e;
+}
+
+/* What follows the tar's end (padding) belongs to the diff_id too: let the
+ * producer run to the end of the stream. */
+int layer_stream_finish(struct layer_stream *s, char digest[DIGEST_STR_LEN + 1], struct error **err)
+{
+    const void *buf;
+    pthread_mutex_lock(&s->mu);
+    while (next_block(s, &buf) > 0)
+        ;
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    s->thread_started = false;
+    if (s->filter_error)
+        return error_setc(err, EXIT_INVALID, 0, "%s", s->filter_error);
+    sha256_final(s->hash, digest);
+    s->hash = NULL;
+    return 0;
+}
+
+static void stop_producer(struct layer_stream *s)
+{
+    if (!s->thread_started)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->stop = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    s->thread_started = false;
+}
+
+void layer_stream_free(struct layer_stream *s)
+{
+    if (s == NULL)
+        return;
+    stop_producer(s);
+    if (s->inner)
+        archive_read_free(s->inner);
+    if (s->outer)
+        archive_read_free(s->outer);
+    sha256_free(s->hash);
+    free(s->filter_error);
+    for (int i = 0; i < N_BLOCKS; i++)
+        free(s->block[i]);
+    free(s->read_buf);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s);
+}

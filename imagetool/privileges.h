@@ -1,0 +1,23 @@
+/* --cap-add, --cap-drop, --seccomp and --privileged: loosening (or
+ * tightening) Docker's defaults the way `docker run` does. */
+#ifndef IMAGETOOL_PRIVILEGES_H
+#define IMAGETOOL_PRIVILEGES_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "common/spec.h"
+
+struct privilege_opts {
+    char **cap_add;      /* names with or without CAP_, any case, or ALL */
+    char **cap_drop;
+    const char *seccomp; /* NULL: the default profile; "unconfined"; or a profile file */
+    bool privileged;     /* every capability, no seccomp, no masked paths, all devices */
+};
+
+/* Apply to a spec built by defaults_new_spec. Unknown capability names are
+ * EXIT_USAGE; an unreadable or malformed profile is EXIT_INVALID. */
+int privileges_apply(struct spec *s, const struct privilege_opts *o, struct error **err);
+void privilege_opts_clear(struct privilege_opts *o);
+
+#endif

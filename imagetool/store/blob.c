@@ -1,0 +1,176 @@
+/* Blobs: streamed into tmp/ while hashed, renamed to blobs/sha256/<hex> only
+ * when the digest is right, so a blob's name always matches its content. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fs.h"
+#include "imagetool/store/store_private.h"
+
+struct blob_writer {
+    struct store *s;
+    char *tmp;
+    int fd;
+    struct sha256 *hash;
+    uint64_t size;
+    char expected[DIGEST_STR_LEN + 1]; /* "" when none */
+    char digest[DIGEST_STR_LEN + 1];   /* set by finish */
+};
+
+static void writer_free(struct blob_writer *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    sha256_free(w->hash);
+    free(w->tmp);
+    free(w);
+}
+
+int store_blob_begin(struct store *s, const char *expected, struct blob_writer **out, struct error **err)
+{
+    if (expected && !digest_is_valid(expected))
+        return error_setc(err, EXIT_INVALID, 0, "unsupported or malformed digest '%s'", expected);
+    if (store_lock_shared_once(s, err) < 0)
+        return -1;
+    struct blob_writer *w = xcalloc(1, sizeof(*w));
+    w->s = s;
+    w->tmp = xasprintf("%s/" STORE_TMP_DIR "/blob-XXXXXX", s->root);
+    w->fd = mkostemp(w->tmp, O_CLOEXEC);
+    if (w->fd < 0) {
+        error_set(err, errno, "create %s", w->tmp);
+        free(w->tmp);
+        free(w);
+        return -1;
+    }
+    w->hash = sha256_new();
+    if (expected)
+        memcpy(w->expected, expected, DIGEST_STR_LEN + 1);
+    *out = w;
+    return 0;
+}
+
+int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, struct error **err)
+{
+    if (write_all(w->fd, buf, len) < 0)
+        return error_set(err, errno, "write %s", w->tmp);
+    sha256_update(w->hash, buf, len);
+    w->size += len;
+    return 0;
+}
+
+uint64_t blob_writer_size(const struct blob_writer *w)
+{
+    return w->size;
+}
+
+int store_blob_finish(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1])
+{
+    if (w->hash) {
+        sha256_final(w->hash, w->digest);
+        w->hash = NULL;
+        close(w->fd);
+        w->fd = -1;
+    }
+    if (digest_out)
+        memcpy(digest_out, w->digest, DIGEST_STR_LEN + 1);
+    return 0;
+}
+
+static int sync_file(const char *path, struct error **err)
+{
+    CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fdatasync(fd) < 0)
+        return error_set(err, errno, "sync %s", path);
+    return 0;
+}
+
+static int commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err)
+{
+    store_blob_finish(w, digest_out);
+    if (w->expected[0] && strcmp(w->expected, w->digest) != 0)
+        return error_setc(err, EXIT_INVALID, 0, "blob %s: digest mismatch, content has %s", w->expected,
+                          w->digest);
+    CLEANUP_FREE char *dest = store_blob_path(w->s, w->digest);
+    if (path_exists(dest))
+        return 0; /* the same content is there already: keep one copy */
+    if (sync_file(w->tmp, err) < 0)
+        return -1;
+    if (chmod(w->tmp, 0644) < 0 || rename(w->tmp, dest) < 0)
+        return error_set(err, errno, "rename %s to %s", w->tmp, dest);
+    return 0;
+}
+
+int store_blob_commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err)
+{
+    int r = commit(w, digest_out, err);
+    unlink(w->tmp); /* gone already after a rename */
+    writer_free(w);
+    return r;
+}
+
+void store_blob_abort(struct blob_writer *w)
+{
+    if (w == NULL)
+        return;
+    unlink(w->tmp);
+    writer_free(w);
+}
+
+int store_put_blob(struct store *s, const void *buf, size_t len, const char *expected,
+                   char digest_out[DIGEST_STR_LEN + 1], struct error **err)
+{
+    struct blob_writer *w = NULL;
+    if (store_blob_begin(s, expected, &w, err) < 0)
+        return -1;
+    if (blob_writer_write(w, buf, len, err) < 0) {
+        store_blob_abort(w);
+        return -1;
+    }
+    return store_blob_commit(w, digest_out, err);
+}
+
+char *store_blob_path(const struct store *s, const char *digest)
+{
+    if (!digest_is_valid(digest))
+        return xasprintf("%s/" STORE_BLOBS_DIR "/invalid-digest", s->root);
+    return xasprintf("%s/" STORE_BLOBS_DIR "/%s", s->root, digest_hex(digest));
+}
+
+bool store_has_blob(struct store *s, const char *digest)
+{
+    if (!digest_is_valid(digest))
+        return false;
+    CLEANUP_FREE char *p = store_blob_path(s, digest);
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int store_blob_open(struct store *s, const char *digest, struct error **err)
+{
+    if (!digest_is_valid(digest))
+        return error_setc(err, EXIT_INVALID, 0, "unsupported or malformed digest '%s'", digest);
+    CLEANUP_FREE char *p = store_blob_path(s, digest);
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return error_setc(err, EXIT_NOTFOUND, 0, "blob %s is not in the store", digest);
+    if (fd < 0)
+        return error_set(err, errno, "open %s", p);
+    return fd;
+}
+
+int store_blob_read(struct store *s, const char *digest, char **buf, size_t *len, struct error **err)
+{
+    CLEANUP_CLOSE int fd = store_blob_open(s, digest, err);
+    if (fd < 0)
+        return -1;
+    size_t n = 0;
+    if (read_all_fd(fd, buf, &n, err) < 0)
+        return error_prefix(err, "blob %s", digest);
+    if (len)
+        *len = n;
+    return 0;
+}

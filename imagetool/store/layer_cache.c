@@ -1,0 +1,67 @@
+/* The extracted-layer cache for the overlay backend: layers/<diff_id hex>/
+ * is a layer applied to an empty directory, whiteouts in overlayfs form.
+ * Extracted under tmp/ and renamed into place, so a reader sees a complete
+ * layer or none; two extractions racing both succeed and one copy stays. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fs.h"
+#include "imagetool/layer.h"
+#include "imagetool/store/store_private.h"
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int extract(struct store *s, const char *blob_digest, const char *diff_id, const char *tmp,
+                   struct error **err)
+{
+    CLEANUP_CLOSE int blob = store_blob_open(s, blob_digest, err);
+    if (blob < 0)
+        return -1;
+    CLEANUP_CLOSE int dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0 || fchmod(dirfd, 0755) < 0)
+        return error_set(err, errno, "open %s", tmp);
+    if (layer_apply(blob, dirfd, diff_id, WHITEOUT_OVERLAY, err) < 0)
+        return -1;
+    if (syncfs(dirfd) < 0) /* the content is durable before the name is */
+        return error_set(err, errno, "sync %s", tmp);
+    return 0;
+}
+
+int store_layer_ensure(struct store *s, const char *blob_digest, const char *diff_id, char **dir_out,
+                       struct error **err)
+{
+    const char *key = diff_id ? diff_id : blob_digest;
+    if (!digest_is_valid(key))
+        return error_setc(err, EXIT_INVALID, 0, "layer %s: malformed digest", key);
+    if (store_lock(s, false, err) < 0)
+        return -1;
+    CLEANUP_FREE char *final = xasprintf("%s/" STORE_LAYERS_DIR "/%s", s->root, digest_hex(key));
+    if (is_dir(final)) {
+        *dir_out = TAKE_PTR(final);
+        return 0;
+    }
+    CLEANUP_FREE char *tmp = xasprintf("%s/" STORE_TMP_DIR "/layer-XXXXXX", s->root);
+    if (mkdtemp(tmp) == NULL)
+        return error_set(err, errno, "create %s", tmp);
+    if (extract(s, blob_digest, diff_id, tmp, err) < 0) {
+        rm_rf(tmp, NULL);
+        return error_prefix(err, "layer %s", blob_digest);
+    }
+    if (rename(tmp, final) < 0) {
+        int e = errno;
+        rm_rf(tmp, NULL);
+        if ((e != EEXIST && e != ENOTEMPTY) || !is_dir(final)) /* else another process won the race */
+            return error_set(err, e, "rename %s to %s", tmp, final);
+    }
+    store_sync_dir(s, STORE_LAYERS_DIR);
+    *dir_out = TAKE_PTR(final);
+    return 0;
+}

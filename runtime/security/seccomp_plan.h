@@ -1,0 +1,43 @@
+/* linux.seccomp: compiled to a BPF program with libseccomp in the parent
+ * (before clone), loaded with seccomp(2) by the init process just before exec. */
+#ifndef RUNTIME_SECURITY_SECCOMP_PLAN_H
+#define RUNTIME_SECURITY_SECCOMP_PLAN_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "common/spec.h"
+
+struct seccomp_plan {
+    struct sock_filter *insns;
+    unsigned short n_insns;
+    unsigned int flags; /* SECCOMP_FILTER_FLAG_* asked for in linux.seccomp.flags */
+    bool notify;        /* some rule uses SCMP_ACT_NOTIFY */
+    int listener_fd;    /* connected to listenerPath (close-on-exec), or -1 */
+    int host_pidns_fd;  /* the runtime's pid namespace: names the init's pid for the listener */
+    char *metadata;     /* listenerMetadata */
+};
+
+/* Name tables (seccomp_names.c). Each returns -1 for an unknown name. */
+int seccomp_action_from_name(const char *name, bool has_ret, uint32_t ret, uint32_t *out);
+int seccomp_op_from_name(const char *name);
+int seccomp_arch_from_name(const char *name, uint32_t *out);
+int seccomp_flag_from_name(const char *name, unsigned int *out);
+
+/* Refuses (EXIT_INVALID) unknown actions, operators, architectures and
+ * flags, and rules that cannot work; unknown syscall names only warn later. */
+int seccomp_validate(const struct spec_seccomp *sc, struct error **err);
+int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, struct error **err);
+/* Load; *notify_fd gets the listener fd (or -1). */
+int seccomp_plan_load(const struct seccomp_plan *p, int *notify_fd, struct error **err);
+/* The runtime-spec containerProcessState for the listener, built from the
+ * container state JSON (before loading, so nothing is allocated after). */
+int seccomp_listener_message(const struct seccomp_plan *p, const char *state_json, char **out,
+                             struct error **err);
+/* Send notify_fd with SCM_RIGHTS and the message over the listener socket. */
+int seccomp_send_listener(const struct seccomp_plan *p, int notify_fd, const char *msg, struct error **err);
+void seccomp_plan_free(struct seccomp_plan *p);
+
+#endif

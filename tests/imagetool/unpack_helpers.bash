@@ -1,0 +1,75 @@
+# Helpers for the unpack, config, user, backend and oracle suites.
+# Load after ../lib/helpers.
+
+MAKE_DEMO_IMAGE="$PROJECT_ROOT/tests/lib/make-demo-image.sh"
+ROOTFS_MANIFEST="$SHARED_IMAGES/rootfs-manifest.py"
+
+# demo_image DIR: the demo image (tag "demo") built once per suite file.
+demo_image() {
+    local dir="$BATS_FILE_TMPDIR/demo-image"
+    [ -f "$dir/index.json" ] || "$MAKE_DEMO_IMAGE" "$dir" demo >&2
+    echo "$dir"
+}
+
+# it_unpack ARGS...: imagetool unpack with the test's own store.
+it_unpack() {
+    "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack -q "$@"
+}
+
+# derive_image SRC DST JQ-FILTER: a copy of the OCI layout SRC (single
+# manifest) whose image config went through JQ-FILTER; tagged "demo".
+derive_image() {
+    local src=$1 dst=$2 filter=$3
+    mkdir -p "$dst/blobs/sha256"
+    cp "$src/oci-layout" "$dst/"
+    cp "$src"/blobs/sha256/* "$dst/blobs/sha256/"
+    local mdigest manifest cdigest config
+    mdigest=$(jq -r '.manifests[0].digest' "$src/index.json")
+    manifest="$src/blobs/sha256/${mdigest#sha256:}"
+    cdigest=$(jq -r '.config.digest' "$manifest")
+    config=$(jq -c "$filter" "$src/blobs/sha256/${cdigest#sha256:}")
+    local chex csize
+    chex=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
+    printf '%s' "$config" >"$dst/blobs/sha256/$chex"
+    csize=$(stat -c %s "$dst/blobs/sha256/$chex")
+    local m mhex msize
+    m=$(jq -c --arg d "sha256:$chex" --argjson s "$csize" '.config.digest = $d | .config.size = $s' "$manifest")
+    mhex=$(printf '%s' "$m" | sha256sum | cut -d' ' -f1)
+    printf '%s' "$m" >"$dst/blobs/sha256/$mhex"
+    msize=$(stat -c %s "$dst/blobs/sha256/$mhex")
+    jq -c --arg d "sha256:$mhex" --argjson s "$msize" \
+        '.manifests = [.manifests[0] | .digest = $d | .size = $s]' "$src/index.json" >"$dst/index.json"
+}
+
+# demo_with CONFIG-JQ-FILTER: a derived demo image; prints its oci: reference.
+demo_with() {
+    local dir="$BATS_TEST_TMPDIR/image-$RANDOM$RANDOM"
+    derive_image "$(demo_image)" "$dir" "$1"
+    echo "oci:$dir:demo"
+}
+
+# cfg BUNDLE JQ-FILTER: query the bundle's config.json.
+cfg() {
+    jq -c "$2" "$1/config.json"
+}
+
+# image_process BUNDLE: the image-derived part of process (no HOME/TERM),
+# in the shape of EXPECTED/*.process.json after the same filter.
+image_process() {
+    jq -S -c '{args, cwd, env: [.env[] | select(test("^(HOME|TERM)=") | not)], user: {uid: .user.uid, gid: .user.gid}}' "$@"
+}
+
+# rootfs_listing DIR: the canonical listing of a tree.
+rootfs_listing() {
+    python3 "$ROOTFS_MANIFEST" "$1"
+}
+
+# no_mounts_under DIR: nothing in our mount table lives under DIR.
+no_mounts_under() {
+    ! awk '{print $5}' /proc/self/mountinfo | grep -q "^$1"
+}
+
+# runc_run BUNDLE: run the bundle with runc, state under the test's tmpdir.
+runc_run() {
+    runc --root "$BATS_TEST_TMPDIR/runc" run -b "$1" "$(unique_id)"
+}

@@ -1,0 +1,48 @@
+/* CVE-2019-5736 guard: after ensure_cloned_binary the process runs from a
+ * sealed memfd copy that cannot be written through /proc/self/exe. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "runtime/security/cloned_binary.h"
+
+static int test_no;
+static int failures;
+
+static void ok(int cond, const char *name)
+{
+    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++test_no, name);
+    if (!cond)
+        failures++;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    if (argc == 1) {
+        /* Stage 1, no container command: no copy. Stage 2 is "run". */
+        int plain = ensure_cloned_binary(argv, envp) == 0 && !running_from_sealed_copy();
+        char *again[] = { argv[0], "run", plain ? "plain-ok" : "plain-copied", NULL };
+        execve("/proc/self/exe", again, envp);
+        return 1;
+    }
+    int rc = ensure_cloned_binary(argv, envp);
+    printf("1..7\n");
+    ok(argc > 2 && strcmp(argv[2], "plain-ok") == 0, "a command that starts no container is not re-executed");
+    ok(rc == 0 && running_from_sealed_copy(), "re-executed from a sealed copy");
+    char link[256] = "";
+    ssize_t n = readlink("/proc/self/exe", link, sizeof(link) - 1);
+    link[n > 0 ? n : 0] = '\0';
+    ok(strncmp(link, "/memfd:", 7) == 0, "/proc/self/exe is the memfd, not the file on disk");
+    errno = 0;
+    int w = open("/proc/self/exe", O_WRONLY | O_CLOEXEC);
+    ok(w < 0, "/proc/self/exe cannot be opened for writing");
+    int r = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    ok(r >= 0 && pwrite(r, "x", 1, 0) < 0, "nor written through a read-only fd");
+    ok(r >= 0 && ftruncate(r, 0) < 0, "nor truncated");
+    ok(r >= 0 && mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0) == MAP_FAILED,
+       "nor mapped shared and writable");
+    return failures ? 1 : 0;
+}
