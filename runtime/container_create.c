@@ -306,7 +306,7 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     st->created = now_rfc3339();
     st->owner = getuid();
     st->cgroup = l->cgroup; /* borrowed: emitted only */
-    for (int k = 0; k < NS_KINDS; k++)
+    for (int k = 0; k < NS_KINDS && l->pid > 0; k++)
         if (p->ns.wanted[k])
             st->ns_paths[k] = p->ns.join_path[k] ? xstrdup(p->ns.join_path[k])
                                                  : xasprintf("/proc/%d/ns/%s", (int)l->pid, ns_proc_name(k));
@@ -373,6 +373,10 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
         l->cgroup = NULL;
         return error_prefix(err, "cgroup");
     }
+    /* A first state.json (pid 0: "creating") names the cgroup, so that
+     * delete --force can clean up after a create killed from here on. */
+    if (record_state(p, l, err) < 0)
+        return -1;
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
     bool into_cgroup;
@@ -410,8 +414,10 @@ int container_create(const char *root, const struct create_opts *o, struct launc
     l->id = xstrdup(o->id);
     l->own_pidns = ns_new(&p.ns, NS_PID);
     int rc = launch_init(&p, l, err);
-    if (rc < 0)
+    if (rc < 0) {
         undo_create(l);
+        launch_release(l);
+    }
     plan_release(&p);
     return rc;
 }

@@ -309,7 +309,9 @@ uint64_t proc_start_time(pid_t pid)
 
 enum container_status state_status(const char *root, const struct container_state *st)
 {
-    if (st->pid <= 0 || proc_start_time(st->pid) != st->pid_start_time || st->pid_start_time == 0)
+    if (st->pid == 0)
+        return STATUS_CREATING; /* create has not cloned the init yet (or was killed) */
+    if (st->pid < 0 || proc_start_time(st->pid) != st->pid_start_time || st->pid_start_time == 0)
         return STATUS_STOPPED;
     CLEANUP_FREE char *fifo = xasprintf("%s/%s/" STATE_EXEC_FIFO, root, st->id);
     return path_exists(fifo) ? STATUS_CREATED : STATUS_RUNNING;

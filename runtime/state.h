@@ -57,8 +57,9 @@ int state_write(const char *root, const struct container_state *st, struct error
 /* EXIT_NOTFOUND "does not exist" when the container has no state yet. */
 int state_read(const char *root, const char *id, struct container_state **out, struct error **err);
 
-/* The live truth: stopped unless st->pid is alive with the recorded start
- * time; created while the exec fifo exists; running otherwise. */
+/* The live truth: creating while no init is recorded yet (pid 0); stopped
+ * unless st->pid is alive with the recorded start time; created while the
+ * exec fifo exists; running otherwise. */
 enum container_status state_status(const char *root, const struct container_state *st);
 /* Start time of a process (field 22 of /proc/PID/stat), 0 if gone. */
 uint64_t proc_start_time(pid_t pid);

@@ -47,7 +47,8 @@ static int load_all(const char *root, struct entry **out, size_t *n, struct erro
             *out = xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(**out));
         (*out)[(*n)++] = (struct entry){ st, status };
     }
-    qsort(*out, *n, sizeof(**out), by_id);
+    if (*n > 1)
+        qsort(*out, *n, sizeof(**out), by_id);
     return 0;
 }
 

@@ -109,6 +109,11 @@ teardown() { core_teardown; }
     [ "$output" = "[]" ]
     run "$RUNTIME" --root "$ROOT" list --format yaml
     [ "$status" -eq 2 ]
+    # an existing but empty root
+    mkdir -p "$ROOT"
+    run "$RUNTIME" --root "$ROOT" list -q
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
 }
 
 @test "cli: list shows containers in table, json and -q forms" {
