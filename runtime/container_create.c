@@ -367,16 +367,18 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     l->sync_fd = sv[0];
     CLEANUP_CLOSE int child_sock = sv[1];
     const struct spec_linux *lx = p->spec->linux_;
-    if (cgroup_new(lx ? lx->cgroups_path : NULL, p->o->id, &l->cgroup, err) < 0 ||
-        cgroup_create(l->cgroup, lx ? lx->resources : NULL, 0, err) < 0) {
+    if (cgroup_new(lx ? lx->cgroups_path : NULL, p->o->id, &l->cgroup, err) < 0)
+        return error_prefix(err, "cgroup");
+    /* A first state.json (pid 0: "creating") names the cgroup before it
+     * exists, so that delete --force can clean up after a create killed
+     * from here on. */
+    if (record_state(p, l, err) < 0)
+        return -1;
+    if (cgroup_create(l->cgroup, lx ? lx->resources : NULL, 0, err) < 0) {
         cgroup_free(l->cgroup);
         l->cgroup = NULL;
         return error_prefix(err, "cgroup");
     }
-    /* A first state.json (pid 0: "creating") names the cgroup, so that
-     * delete --force can clean up after a create killed from here on. */
-    if (record_state(p, l, err) < 0)
-        return -1;
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
     bool into_cgroup;

@@ -84,10 +84,8 @@ CLEAN="mounts=0 fds=0 procs=0 cgroups=0 states=0"
 }
 
 @test "create killed with SIGKILL at any point: delete --force leaves nothing behind" {
-    # Known core bugs: killed before state.json exists, the create leaves its
-    # cgroups, and an init set up by then waits on the exec fifo forever;
-    # delete --force has no state to find either. RUN_KNOWN_FAILURES=1 runs it.
-    [ -n "${RUN_KNOWN_FAILURES:-}" ] || skip "known bug (core): a create killed before state.json leaves cgroups or a waiting init"
+    # create writes a first state.json naming the cgroup before the clone, so
+    # delete --force finds what a create killed at any point left.
     config_edit "$BUNDLE" '.process.args = ["sleep", "60"]'
     for delay in 0 0.001 0.002 0.003 0.005 0.007 0.01 0.015 0.02 0.03 0.05 0.08 0.1 0.2; do
         id="$PREFIX-k${delay#0.}"
