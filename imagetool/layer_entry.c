@@ -144,6 +144,20 @@ static int apply_root(struct layer_ctx *ctx, struct archive_entry *e, struct err
     return 0;
 }
 
+/* Owner, xattrs and times of a symlink or node just made (never followed). */
+static int finish_metadata(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
+                           struct error **err)
+{
+    if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||
+        layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
+        return -1;
+    struct timespec ts[2];
+    layer_entry_times(e, ts);
+    if (utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+        return error_set(err, errno, "set times");
+    return 0;
+}
+
 static int create_symlink(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
                           struct error **err)
 {
@@ -160,14 +174,7 @@ static int create_symlink(struct layer_ctx *ctx, int pfd, const char *name, stru
         if (symlinkat(target, pfd, name) < 0)
             return error_set(err, errno, "symlink");
     }
-    if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||
-        layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
-        return -1;
-    struct timespec ts[2];
-    layer_entry_times(e, ts);
-    if (utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return error_set(err, errno, "set times");
-    return 0;
+    return finish_metadata(ctx, pfd, name, e, err);
 }
 
 static int create_node(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
@@ -191,14 +198,7 @@ static int create_node(struct layer_ctx *ctx, int pfd, const char *name, struct 
         if (mknodat(pfd, name, mode, dev) < 0)
             return error_set(err, errno, "mknod");
     }
-    if ((!layer_owner_is_default(ctx, e) && layer_chown_at(ctx, pfd, name, e, err) < 0) ||
-        layer_set_xattrs_at(ctx, pfd, name, e, err) < 0)
-        return -1;
-    struct timespec ts[2];
-    layer_entry_times(e, ts);
-    if (utimensat(pfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return error_set(err, errno, "set times");
-    return 0;
+    return finish_metadata(ctx, pfd, name, e, err);
 }
 
 /* The link's target is resolved beneath the target like any path; linkat

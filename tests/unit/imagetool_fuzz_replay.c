@@ -1,52 +1,13 @@
 /* Replays the layer fuzz seeds and every input the layer fuzzer ever
  * crashed on (tests/fuzz/regressions/layer/) through the target, in the
  * target's own sandbox (private /tmp, nobody). Run from the project root. */
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tests/fuzz/fuzz_layer.c"
-#include "tests/unit/tap.h"
+#include "tests/unit/fuzz_replay.h"
 
-static int replay(const char *path)
+static int fuzz_child_setup(void)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    struct error *err = NULL;
-    if (read_file(path, &buf, &len, &err) < 0) {
-        error_free(err);
-        return 0;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (fuzz_layer_sandbox() < 0)
-            _exit(2);
-        LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-        _exit(0);
-    }
-    free(buf);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-static void replay_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *path = xasprintf("%s/%s", dir, e->d_name);
-        ok(replay(path), "%s", path);
-        free(path);
-    }
-    closedir(d);
+    return fuzz_layer_sandbox();
 }
 
 int main(void)
