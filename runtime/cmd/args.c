@@ -76,3 +76,16 @@ void cmd_json_print(yajl_gen g)
     if (len == 0 || text[len - 1] != '\n')
         putchar('\n');
 }
+
+int cmd_parse_id(int argc, char **argv, const struct cmd_info *info, const char **id, struct error **err)
+{
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+    int c;
+    while ((c = cmd_getopt(argc, argv, "+h", opts, info, err)) != -1)
+        if (c == 'h' || c == '?')
+            return c == 'h' ? 1 : -1;
+    if (cmd_check_args(argc, argv, 1, 1, info, err) < 0)
+        return -1;
+    *id = argv[optind];
+    return 0;
+}

@@ -47,6 +47,9 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 /* Check the positional argument count: between min and max (max -1 = any). */
 int cmd_check_args(int argc, char **argv, int min, int max, const struct cmd_info *info,
                    struct error **err);
+/* For commands whose only argument is the container id and whose only
+ * option is --help: 1 after --help, 0 with *id set, -1 on a usage error. */
+int cmd_parse_id(int argc, char **argv, const struct cmd_info *info, const char **id, struct error **err);
 int cmd_usage_error(const struct cmd_info *info, struct error **err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
