@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 IMAGETOOL=${IMAGETOOL:-$here/../build/default/bin/imagetool}
 RUNS=${BENCH_RUNS:-3}
-work=$(mktemp -d /tmp/bench-pull.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-pull.XXXXXX")
 export REG_PIDS_FILE=$work/pids BATS_FILE_TMPDIR=$work
 # shellcheck source=../tests/lib/registry/registry.bash
 source "$here/../tests/lib/registry/registry.bash"
