@@ -158,53 +158,74 @@ static bool has_digest(const struct store_image *imgs, size_t n, const char *dig
     return false;
 }
 
+/* Read index.json under its lock, let edit change the entries, write them
+ * back. edit returns 0 to write, -1 (with *err) to leave the index alone. */
+typedef int (*index_edit_fn)(struct store_image **imgs, size_t *n, const void *ctx, struct error **err);
+
+static int index_edit(struct store *s, index_edit_fn edit, const void *ctx, struct error **err)
+{
+    CLEANUP_CLOSE int lock = index_lock(s, err);
+    if (lock < 0)
+        return -1;
+    struct store_image *imgs = NULL;
+    size_t n = 0;
+    if (store_index_read(s, &imgs, &n, err) < 0)
+        return -1;
+    int r = edit(&imgs, &n, ctx, err);
+    if (r == 0)
+        r = store_index_write(s, imgs, n, err);
+    store_images_free(imgs, n);
+    return r;
+}
+
+struct tag_edit {
+    const char *name; /* normalised, or NULL */
+    const char *digest, *media_type;
+    uint64_t size;
+};
+
+static int add_tag(struct store_image **imgs, size_t *n, const void *ctx, struct error **err)
+{
+    (void)err;
+    const struct tag_edit *t = ctx;
+    if (t->name) {
+        remove_entries(*imgs, n, named, t->name);
+        remove_entries(*imgs, n, untagged_with_digest, t->digest);
+    } else if (has_digest(*imgs, *n, t->digest)) {
+        return 0;
+    }
+    *imgs = xrealloc(*imgs, (*n + 1) * sizeof(**imgs));
+    (*imgs)[(*n)++] = (struct store_image){
+        .name = t->name ? xstrdup(t->name) : NULL,
+        .digest = xstrdup(t->digest),
+        .media_type = xstrdup(t->media_type ? t->media_type : MT_OCI_MANIFEST),
+        .size = t->size,
+    };
+    return 0;
+}
+
 int store_tag(struct store *s, const char *name, const char *manifest_digest, const char *media_type,
               uint64_t size, struct error **err)
 {
     if (!digest_is_valid(manifest_digest))
         return error_setc(err, EXIT_INVALID, 0, "malformed digest '%s'", manifest_digest);
     CLEANUP_FREE char *norm = name ? store_name_normalise(name) : NULL;
-    CLEANUP_CLOSE int lock = index_lock(s, err);
-    if (lock < 0)
-        return -1;
-    struct store_image *imgs = NULL;
-    size_t n = 0;
-    if (store_index_read(s, &imgs, &n, err) < 0)
-        return -1;
-    if (norm) {
-        remove_entries(imgs, &n, named, norm);
-        remove_entries(imgs, &n, untagged_with_digest, manifest_digest);
-    }
-    if (norm || !has_digest(imgs, n, manifest_digest)) {
-        imgs = xrealloc(imgs, (n + 1) * sizeof(*imgs));
-        imgs[n++] = (struct store_image){
-            .name = TAKE_PTR(norm),
-            .digest = xstrdup(manifest_digest),
-            .media_type = xstrdup(media_type ? media_type : MT_OCI_MANIFEST),
-            .size = size,
-        };
-    }
     store_sync_dir(s, STORE_BLOBS_DIR); /* blob renames are durable before a name points at them */
-    int r = store_index_write(s, imgs, n, err);
-    store_images_free(imgs, n);
-    return r;
+    struct tag_edit t = { norm, manifest_digest, media_type, size };
+    return index_edit(s, add_tag, &t, err);
+}
+
+static int drop_name(struct store_image **imgs, size_t *n, const void *name, struct error **err)
+{
+    CLEANUP_FREE char *norm = store_name_normalise(name);
+    if (remove_entries(*imgs, n, named, norm) + remove_entries(*imgs, n, named, name) == 0)
+        return error_setc(err, EXIT_NOTFOUND, 0, "no image named '%s' in the store", (const char *)name);
+    return 0;
 }
 
 int store_untag(struct store *s, const char *name, struct error **err)
 {
-    CLEANUP_FREE char *norm = store_name_normalise(name);
-    CLEANUP_CLOSE int lock = index_lock(s, err);
-    if (lock < 0)
-        return -1;
-    struct store_image *imgs = NULL;
-    size_t n = 0;
-    if (store_index_read(s, &imgs, &n, err) < 0)
-        return -1;
-    size_t removed = remove_entries(imgs, &n, named, norm) + remove_entries(imgs, &n, named, name);
-    int r = removed ? store_index_write(s, imgs, n, err)
-                    : error_setc(err, EXIT_NOTFOUND, 0, "no image named '%s' in the store", name);
-    store_images_free(imgs, n);
-    return r;
+    return index_edit(s, drop_name, name, err);
 }
 
 static bool with_digest(const struct store_image *img, const void *digest)
@@ -212,20 +233,16 @@ static bool with_digest(const struct store_image *img, const void *digest)
     return strcmp(img->digest, digest) == 0;
 }
 
+static int drop_digest(struct store_image **imgs, size_t *n, const void *digest, struct error **err)
+{
+    if (remove_entries(*imgs, n, with_digest, digest) == 0)
+        return error_setc(err, EXIT_NOTFOUND, 0, "no image with digest %s in the store", (const char *)digest);
+    return 0;
+}
+
 int store_untag_digest(struct store *s, const char *digest, struct error **err)
 {
-    CLEANUP_CLOSE int lock = index_lock(s, err);
-    if (lock < 0)
-        return -1;
-    struct store_image *imgs = NULL;
-    size_t n = 0;
-    if (store_index_read(s, &imgs, &n, err) < 0)
-        return -1;
-    int r = remove_entries(imgs, &n, with_digest, digest)
-                ? store_index_write(s, imgs, n, err)
-                : error_setc(err, EXIT_NOTFOUND, 0, "no image with digest %s in the store", digest);
-    store_images_free(imgs, n);
-    return r;
+    return index_edit(s, drop_digest, digest, err);
 }
 
 int store_list(struct store *s, struct store_image **out, size_t *n, struct error **err)
