@@ -48,11 +48,4 @@ static inline void cleanup_strvp(char ***v)
 #define TAKE_PTR(p) ({ __typeof__(p) _tmp = (p); (p) = NULL; _tmp; })
 #define TAKE_FD(fd) ({ int _tmp = (fd); (fd) = -1; _tmp; })
 
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 #endif

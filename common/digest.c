@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "common/xalloc.h"
 
 struct sha256 {
     EVP_MD_CTX *ctx;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "common/xalloc.h"
 
 int read_all_fd(int fd, char **out, size_t *len, struct error **err)
 {

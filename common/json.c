@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "fs.h"
+#include "common/xalloc.h"
 
 int json_parse(const char *text, size_t len, const char *what, yajl_val *out, struct error **err)
 {

@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "fs.h"
 #include "json.h"
+#include "common/xalloc.h"
 
 static int log_fd = -1;
 static bool log_json;

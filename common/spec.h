@@ -245,10 +245,5 @@ const struct spec_namespace *spec_namespace_find(const struct spec *s, const cha
 /* Returns the mount with this destination, or NULL. */
 struct spec_mount *spec_mount_find(struct spec *s, const char *destination);
 void spec_add_mount(struct spec *s, const char *dest, const char *type, const char *source, const char *const *options);
-/* Vectors: length, deep copy, append a copy. */
-size_t strv_len(char *const *v);
-char **strv_copy(const char *const *v);
-void strv_append(char ***v, const char *s);
-void strv_free(char **v);
 
 #endif

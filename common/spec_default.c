@@ -3,6 +3,8 @@
 
 #include "cleanup.h"
 #include "spec.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 
 static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", NULL };
 static const char *const default_env[] = {

@@ -8,6 +8,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "spec.h"
+#include "common/xalloc.h"
 
 #define TRY(expr)          \
     do {                   \

@@ -6,6 +6,8 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/config.h"
 #include "imagetool/user.h"
 

@@ -9,7 +9,7 @@
 #include "common/error.h"
 #include "common/spec.h"
 #include "imagetool/defaults.h"
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/privileges.h"
 #include "imagetool/resources.h"
 

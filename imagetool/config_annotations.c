@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/config.h"
 
 #define ANN_PREFIX "org.opencontainers.image."

@@ -5,6 +5,8 @@
 #include <linux/magic.h>
 
 #include "common/cleanup.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/defaults.h"
 #include "imagetool/seccomp_default.h"
 

@@ -6,6 +6,8 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/seccomp_default.h"
 
 /* Every capability Linux defines, in number order (capability.h). */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 #define BAR_WIDTH 40
 #define REDRAW_INTERVAL_S 0.1

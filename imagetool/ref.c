@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/digest.h"
+#include "common/xalloc.h"
 
 static bool is_lower_alnum(char c)
 {

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 
 #define ACT_ALLOW "SCMP_ACT_ALLOW"
 #define ACT_ERRNO "SCMP_ACT_ERRNO"

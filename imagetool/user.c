@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/user.h"
 
 /* Next line of a buffer being consumed in place. */

@@ -13,6 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "runtime/linux/sync.h"
 
 int container_load(const char *root, const char *id, struct container_state **st,

@@ -21,6 +21,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "runtime/container.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"

@@ -15,6 +15,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 
 static const char *const status_names[] = { "creating", "created", "running", "stopped" };
 

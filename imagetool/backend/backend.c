@@ -5,6 +5,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/strv.h"
 #include "imagetool/backend/backend.h"
 
 static const struct backend *const backends[] = { &backend_copy, &backend_overlay };

@@ -7,7 +7,7 @@
 #define IMAGETOOL_BACKEND_H
 
 #include "common/error.h"
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
 #define BUNDLE_RECORD ".imagetool.json"

@@ -7,7 +7,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "imagetool/backend/backend.h"
-#include "imagetool/layer.h"
+#include "imagetool/layer/layer.h"
 
 static int apply_one(struct store *s, const struct descriptor *layer, const char *diff_id, int rootfd,
                      struct error **err)

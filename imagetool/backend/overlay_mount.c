@@ -7,6 +7,8 @@
 
 #include "common/cleanup.h"
 #include "common/spec.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/backend/overlay_mount.h"
 
 #define OPTIONS_MAX 4096

@@ -10,7 +10,7 @@
 #include "common/digest.h"
 #include "common/fs.h"
 #include "imagetool/cmd/cmd.h"
-#include "imagetool/layer.h"
+#include "imagetool/layer/layer.h"
 
 static const char usage_text[] =
     "usage: imagetool apply-layer [--whiteouts apply|overlay] [--diff-id sha256:HEX] LAYER DIR\n"

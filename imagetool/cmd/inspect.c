@@ -7,8 +7,9 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 #include "imagetool/cmd/cmd.h"
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
 #define MAX_DEPTH 8

@@ -11,6 +11,8 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
 #include "imagetool/backend/bundle.h"
 #include "imagetool/cmd/cmd.h"

@@ -8,6 +8,7 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "imagetool/registry/http.h"
 
 /* Tokens are renewed this long before the issuer says they expire. */

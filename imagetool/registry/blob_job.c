@@ -7,6 +7,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 #define BLOB_RECV_BUFFER (512L * 1024)
 

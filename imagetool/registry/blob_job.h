@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/progress.h"
 #include "imagetool/registry/client.h"
 #include "imagetool/store/store.h"

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/progress.h"
 #include "imagetool/registry/client.h"
 #include "imagetool/store/store.h"

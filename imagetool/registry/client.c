@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 char *registry_url(const struct registry *r, const char *what)
 {

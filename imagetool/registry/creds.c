@@ -8,6 +8,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 void creds_clear(struct creds *c)
 {

@@ -7,6 +7,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 
 #define USER_AGENT "imagetool/0.1"
 #define CONNECT_TIMEOUT_S 30L

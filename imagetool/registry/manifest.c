@@ -6,6 +6,7 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 void fetched_manifest_clear(struct fetched_manifest *f)
 {

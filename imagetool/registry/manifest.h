@@ -8,7 +8,7 @@
 
 #include "common/digest.h"
 #include "common/error.h"
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/registry/client.h"
 
 #define MANIFEST_ACCEPT                                                                                             \

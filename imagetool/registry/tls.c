@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 
 #define SYSTEM_CA_DIR "/etc/ssl/certs"
 

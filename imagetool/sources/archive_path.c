@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/archive_path.h"
 
 /* Append path's components to out (holding a canonical path), resolving

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 /* Split at the first colon like skopeo, unless the whole string is a file. */
 static inline void archive_ref_split(const char *rest, char **file, char **ref)

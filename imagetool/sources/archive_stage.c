@@ -10,7 +10,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
-#include "imagetool/image.h"
+#include "common/xalloc.h"
+#include "imagetool/image/image.h"
 #include "imagetool/sources/archive_path.h"
 #include "imagetool/sources/archive_stage.h"
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/copy.h"
 
 #define COPY_CHUNK (1 << 20)

@@ -2,7 +2,7 @@
 #ifndef IMAGETOOL_SOURCES_COPY_H
 #define IMAGETOOL_SOURCES_COPY_H
 
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
 /* Stream fd into the store as d (digest and size verified). */

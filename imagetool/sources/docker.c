@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "imagetool/progress.h"
 #include "imagetool/ref.h"
 #include "imagetool/registry/blobs.h"

@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/archive_ref.h"
 #include "imagetool/sources/archive_stage.h"
 #include "imagetool/sources/import.h"

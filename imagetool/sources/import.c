@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/import.h"
 
 int import_tag(struct store *s, const struct import_opts *o, const char *derived_name, const char *digest,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/archive_ref.h"
 #include "imagetool/sources/archive_stage.h"
 #include "imagetool/sources/import.h"

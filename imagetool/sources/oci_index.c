@@ -6,7 +6,8 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
-#include "imagetool/image_private.h"
+#include "common/xalloc.h"
+#include "imagetool/image/private.h"
 #include "imagetool/sources/import.h"
 
 #define MAX_INDEX_DEPTH 8

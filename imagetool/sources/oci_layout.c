@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/copy.h"
 #include "imagetool/sources/import.h"
 

@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "imagetool/store/store_private.h"
 
 struct blob_writer {

@@ -14,6 +14,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "imagetool/store/store_private.h"
 
 #define MAX_DEPTH 8

@@ -11,7 +11,8 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
-#include "imagetool/image.h"
+#include "common/xalloc.h"
+#include "imagetool/image/image.h"
 #include "imagetool/store/store_private.h"
 
 void store_image_clear(struct store_image *img)

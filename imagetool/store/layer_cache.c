@@ -10,7 +10,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
-#include "imagetool/layer.h"
+#include "common/xalloc.h"
+#include "imagetool/layer/layer.h"
 #include "imagetool/store/store_private.h"
 
 static bool is_dir(const char *path)

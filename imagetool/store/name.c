@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/store/store_private.h"
 
 static bool is_lower_alnum(char c)

@@ -8,6 +8,7 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 static const char *const mode_names[] = {
     [CGROUP_MODE_V1] = "v1",

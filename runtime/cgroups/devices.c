@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 static const struct dev_rule default_allowed[] = {
     {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},  {true, 'c', 1, 3, "rwm"},   {true, 'c', 1, 8, "rwm"},

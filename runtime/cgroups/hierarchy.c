@@ -10,6 +10,7 @@
 #include "cgroup_internal.h"
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 
 static bool is_fs(const char *path, long magic)
 {

@@ -9,6 +9,7 @@
 #include "cgroup_internal.h"
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 
 /* The directory whose cgroup.procs lists the container (with sub-cgroups). */
 static const char *procs_dir(const struct cgroup *cg)

@@ -13,6 +13,8 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/spec.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 
 static int make_one_dir(const struct cgroup *cg, const struct cgroup_dir *d, char ***created, struct error **err)
 {

@@ -8,6 +8,7 @@
 #include "cgroup_internal.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 static int need_dir(const struct cgroup *cg, const char *controller, const char **dir, struct error **err)
 {

@@ -8,6 +8,7 @@
 #include "cgroup_internal.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 void cg_v2_enable_controllers(const char *dir)
 {

@@ -12,6 +12,7 @@
 
 #include "cgroup_internal.h"
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "devices.h"
 
 enum { R0, R1, R2, R3, R4, R5 };

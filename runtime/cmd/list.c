@@ -7,6 +7,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 #include "runtime/cmd/cmd.h"
 #include "runtime/container.h"
 

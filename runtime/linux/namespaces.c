@@ -11,6 +11,7 @@
 #include <linux/nsfs.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 static const struct {
     const char *spec, *proc;

@@ -16,6 +16,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 
 static const struct {
     const char *name;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U

@@ -11,6 +11,7 @@
 
 #include "caps.h"
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "lsm.h"
 #include "seccomp_plan.h"
 

@@ -26,7 +26,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
-#include "imagetool/layer.h"
+#include "imagetool/layer/layer.h"
 
 #define SANDBOX "/tmp/fuzz-layer"
 #define TARGET_NAME "root"

@@ -9,6 +9,7 @@
 #include "common/cleanup.h"
 #include "common/digest.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "tap.h"
 
 static char tmp[] = "/tmp/common_fs.XXXXXX";

@@ -6,6 +6,7 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "common/spec.h"
+#include "common/xalloc.h"
 #include "tap.h"
 
 static char *emit(const struct spec *s)

@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "tests/unit/tap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -10,6 +10,8 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/spec.h"
+#include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/config.h"
 #include "imagetool/resources.h"
 #include "imagetool/user.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 #include "imagetool/sources/archive_path.h"
 #include "imagetool/store/store.h"
 

@@ -10,6 +10,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "imagetool/store/store.h"
 
 static int n_test, n_fail;

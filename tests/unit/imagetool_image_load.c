@@ -6,7 +6,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
-#include "imagetool/image.h"
+#include "common/xalloc.h"
+#include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
 static int n_test, n_fail;

@@ -15,7 +15,7 @@
 #include "common/cleanup.h"
 #include "common/digest.h"
 #include "common/fs.h"
-#include "imagetool/layer.h"
+#include "imagetool/layer/layer.h"
 #include "tests/unit/tap.h"
 
 static void add(struct archive *a, const char *name, mode_t type, const char *data)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imagetool/layer_internal.h"
+#include "imagetool/layer/internal.h"
 #include "tests/unit/tap.h"
 
 static void check_clean(const char *in, const char *want)

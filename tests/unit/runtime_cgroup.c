@@ -15,6 +15,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 #include "runtime/cgroups/cgroup_internal.h"
 #include "tap.h"
 

@@ -18,6 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "runtime/linux/mounts.h"
 #include "runtime/linux/rootfs.h"
 #include "tap.h"

@@ -17,6 +17,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 #include "runtime/security/security.h"
 
 static int test_no;

@@ -1,6 +1,6 @@
 /* layer_apply: one pass over the (decompressed, hashed) tar, entry by entry,
  * then directory times, then the diff_id check. */
-#include "imagetool/layer.h"
+#include "imagetool/layer/layer.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "imagetool/layer_internal.h"
+#include "imagetool/layer/internal.h"
 
 static const char *entry_name(struct archive_entry *e)
 {

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-#include "imagetool/layer_internal.h"
+#include "common/xalloc.h"
+#include "imagetool/layer/internal.h"
 
 struct path_set {
     char **slot;

@@ -16,6 +16,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 
 /* One v1 hierarchy as the container should see it. */
 struct hierarchy {

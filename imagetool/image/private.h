@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <yajl/yajl_tree.h>
 
-#include "imagetool/image.h"
+#include "imagetool/image/image.h"
 
 int descriptor_parse(yajl_val v, const char *path, struct descriptor *d, struct error **err);
 bool platform_matches(const struct platform *want, const struct descriptor *d, bool exact_variant);

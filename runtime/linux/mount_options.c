@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 struct flag_word {
     const char *name;

@@ -4,7 +4,8 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
-#include "imagetool/image_private.h"
+#include "common/xalloc.h"
+#include "imagetool/image/private.h"
 
 static void free_strv(char **v)
 {

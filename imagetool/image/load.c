@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-#include "imagetool/image_private.h"
+#include "common/xalloc.h"
+#include "imagetool/image/private.h"
 
 #define MAX_INDEX_DEPTH 8
 

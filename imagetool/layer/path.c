@@ -9,7 +9,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
-#include "imagetool/layer_internal.h"
+#include "common/xalloc.h"
+#include "imagetool/layer/internal.h"
 
 void layer_path_set(struct layer_path *p, const char *name)
 {

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "imagetool/layer_internal.h"
+#include "common/xalloc.h"
+#include "imagetool/layer/internal.h"
 
 #define READ_BUF_SIZE (1 << 20)
 #define BLOCK_SIZE (1 << 20)

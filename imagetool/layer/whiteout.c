@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "imagetool/layer_internal.h"
+#include "common/xalloc.h"
+#include "imagetool/layer/internal.h"
 
 #define WH_PREFIX ".wh."
 #define WH_META_PREFIX ".wh..wh."

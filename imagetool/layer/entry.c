@@ -13,7 +13,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/log.h"
-#include "imagetool/layer_internal.h"
+#include "imagetool/layer/internal.h"
 
 int layer_remove_at(int pfd, const char *name, struct error **err)
 {

@@ -4,7 +4,8 @@
 #include <sys/utsname.h>
 
 #include "common/cleanup.h"
-#include "imagetool/image_private.h"
+#include "common/xalloc.h"
+#include "imagetool/image/private.h"
 
 static const struct {
     const char *machine, *arch, *variant;

@@ -5,7 +5,8 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
-#include "imagetool/image_private.h"
+#include "common/xalloc.h"
+#include "imagetool/image/private.h"
 
 static bool selectable(const struct descriptor *d)
 {

@@ -13,7 +13,8 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "imagetool/layer_internal.h"
+#include "common/xalloc.h"
+#include "imagetool/layer/internal.h"
 
 void layer_entry_times(struct archive_entry *e, struct timespec ts[2])
 {

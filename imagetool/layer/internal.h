@@ -10,12 +10,12 @@
 
 #include "common/digest.h"
 #include "common/error.h"
-#include "imagetool/layer.h"
+#include "imagetool/layer/layer.h"
 
 struct archive;
 struct archive_entry;
 
-/* ---- layer_stream.c: blob -> (any filter) -> tar bytes, hashed as they pass */
+/* ---- stream.c: blob -> (any filter) -> tar bytes, hashed as they pass */
 struct layer_stream;
 int layer_stream_open(int blob_fd, struct layer_stream **out, struct error **err);
 /* The tar reader fed by the stream. */
@@ -27,7 +27,7 @@ int layer_stream_finish(struct layer_stream *s, char digest[DIGEST_STR_LEN + 1],
 const char *layer_stream_filter_error(struct layer_stream *s);
 void layer_stream_free(struct layer_stream *s);
 
-/* ---- layer_path.c: entry names as clean component lists */
+/* ---- path.c: entry names as clean component lists */
 struct layer_path {
     char *buf;     /* components, NUL-separated */
     char **comp;
@@ -62,7 +62,7 @@ void dir_cache_clear(struct dir_cache *c);
 /* Whether the directory p->comp[0..n) just resolved is set-group-ID. */
 bool dir_cache_setgid(const struct dir_cache *c, size_t n);
 
-/* ---- layer_pathset.c: the paths (and their ancestors) one layer carries */
+/* ---- pathset.c: the paths (and their ancestors) one layer carries */
 struct path_set;
 struct path_set *path_set_new(void);
 /* Adds path and every ancestor of it. */
@@ -91,13 +91,13 @@ struct layer_ctx {
     bool warned_mknod;
 };
 
-/* ---- layer_entry.c */
+/* ---- entry.c */
 int layer_entry_apply(struct layer_ctx *ctx, struct archive *a, struct archive_entry *e,
                       struct error **err);
 /* Remove whatever is at pfd/name (a tree for a dir). Missing is fine. */
 int layer_remove_at(int pfd, const char *name, struct error **err);
 
-/* ---- layer_meta.c: owners, modes, times, xattrs */
+/* ---- meta.c: owners, modes, times, xattrs */
 void layer_entry_times(struct archive_entry *e, struct timespec ts[2]);
 int layer_set_xattrs_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err);
 int layer_set_xattrs_at(struct layer_ctx *ctx, int pfd, const char *name, struct archive_entry *e,
@@ -113,7 +113,7 @@ int layer_chown_at(struct layer_ctx *ctx, int pfd, const char *name, struct arch
 void layer_defer_dir_time(struct layer_ctx *ctx, const char *path, struct archive_entry *e);
 int layer_fix_dir_times(struct layer_ctx *ctx, struct error **err);
 
-/* ---- layer_whiteout.c */
+/* ---- whiteout.c */
 bool layer_is_whiteout(const char *name);
 /* Inside aufs' top-level metadata dirs (/.wh..wh.plnk/...): not content. */
 bool layer_is_aufs_meta(const struct layer_path *p);

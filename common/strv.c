@@ -1,0 +1,40 @@
+/* NULL-terminated string vectors. */
+#include "common/strv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/xalloc.h"
+
+size_t strv_len(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+char **strv_copy(const char *const *v)
+{
+    if (v == NULL)
+        return NULL;
+    size_t n = strv_len((char *const *)v);
+    char **out = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        out[i] = xstrdup(v[i]);
+    return out;
+}
+
+void strv_append(char ***v, const char *s)
+{
+    size_t n = strv_len(*v);
+    *v = xrealloc(*v, (n + 2) * sizeof(char *));
+    (*v)[n] = xstrdup(s);
+    (*v)[n + 1] = NULL;
+}
+
+void strv_free(char **v)
+{
+    cleanup_strvp(&v);
+}
