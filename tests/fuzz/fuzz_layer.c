@@ -7,7 +7,7 @@
  * another test's) and then gives up root for nobody (no device nodes, no
  * chown, no writing host files even if an escape were found).
  *
- * fuzz-sources: common imagetool/layer*.c
+ * fuzz-sources: common imagetool/layer
  * fuzz-libs: libarchive yajl libcrypto
  */
 #include <dirent.h>
