@@ -46,7 +46,7 @@ teardown() { core_teardown; }
     for c in create start run state kill delete; do
         run "$RUNTIME" --root "$ROOT" "$c"
         [ "$status" -eq 2 ] || fail "$c without id exited $status"
-        [[ "$output" == *"container id is required"* ]]
+        [[ "$output" == *"missing CONTAINER_ID"* ]]
     done
 }
 
