@@ -86,7 +86,8 @@ struct cli_args {
 
 /* Was --long_name given? */
 bool cli_has(const struct cli_args *a, const char *long_name);
-/* The last value of --long_name, or def. */
+/* The value of the last --long_name (NULL for a switch or a bare
+ * CLI_OPTARG option), or def when it was not given. */
 const char *cli_get(const struct cli_args *a, const char *long_name, const char *def);
 /* Set a usage error (EXIT_USAGE) naming the bad word; returns -1. */
 int cli_usage_error(struct error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -137,7 +137,7 @@ static char *synopsis_word(const char *synopsis, int n)
             return xstrdup("arguments");
         if (n-- == 0) {
             const char *w = s + strspn(s, "[");
-            return xstrndup(w, strcspn(w, "].|"));
+            return xstrndup(w, strcspn(w, "]. |"));
         }
         s += len;
     }
@@ -199,7 +199,7 @@ const char *cli_get(const struct cli_args *a, const char *long_name, const char 
 {
     const char *value = def;
     for (size_t i = 0; i < a->n_opts; i++)
-        if (strcmp(a->opts[i].opt->long_name, long_name) == 0 && a->opts[i].value)
+        if (strcmp(a->opts[i].opt->long_name, long_name) == 0)
             value = a->opts[i].value;
     return value;
 }
