@@ -99,7 +99,9 @@ struct cli_program {
     const struct cli_option *globals;
     /* Apply one global option (value NULL for a switch). */
     int (*global)(const struct cli_option *opt, const char *value, void *ctx, struct error **err);
-    /* After parsing, before the command runs (flags, logging); may be NULL. */
+    /* Once the command is known, before its arguments are parsed (so that
+     * its usage errors reach the log too): act on its flags, set up
+     * logging. May be NULL. */
     int (*prepare)(const struct cli_command *cmd, char **argv, void *ctx, struct error **err);
     const struct cli_command *const *commands; /* NULL-terminated */
 };

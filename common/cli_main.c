@@ -59,6 +59,8 @@ static int run_command(const struct cli_program *p, const struct cli_command *cm
                        char **full_argv, void *ctx)
 {
     CLEANUP_ERROR struct error *err = NULL;
+    if (p->prepare && p->prepare(cmd, full_argv, ctx, &err) < 0)
+        return log_error_exit(err);
     struct cli_args a;
     int r = cli_parse(cmd, argc, argv, &a, &err);
     if (r == 1)
@@ -68,10 +70,7 @@ static int run_command(const struct cli_program *p, const struct cli_command *cm
         return r > 0 ? 0 : usage_failed(p, cmd->name, (error_prefix(&err, "%s", cmd->name), err));
     }
     a.ctx = ctx;
-    if (p->prepare && p->prepare(cmd, full_argv, ctx, &err) < 0)
-        r = -1;
-    else
-        r = cmd->fn(&a, &err);
+    r = cmd->fn(&a, &err);
     cli_args_clear(&a);
     if (r >= 0)
         return r;

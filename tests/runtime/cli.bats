@@ -297,3 +297,10 @@ check_usage() {
     run "$RUNTIME" -h
     [ "$output" = "$help" ]
 }
+
+@test "cli: a command's usage error reaches --log too" {
+    run "$RUNTIME" --root "$ROOT" --log "$BATS_TEST_TMPDIR/log" --log-format json list --bogus
+    [ "$status" -eq 2 ]
+    [[ "${lines[0]}" == *"--bogus"* ]]
+    [ "$(jq -r 'select(.level == "error") | .msg' "$BATS_TEST_TMPDIR/log")" = "list: unknown option '--bogus'" ]
+}
