@@ -1,10 +1,12 @@
-/* imagetool's subcommands: one file each under imagetool/cmd/. Each gets
- * argv from the subcommand name on and the global options. */
+/* imagetool's commands: one file each under imagetool/cmd/, each defining
+ * one struct cli_command (common/cli.h) listed in imagetool/main.c. A
+ * command's cli_args carry the global options in ctx (struct global_opts). */
 #ifndef IMAGETOOL_CMD_H
 #define IMAGETOOL_CMD_H
 
 #include <stdbool.h>
 
+#include "common/cli.h"
 #include "common/error.h"
 
 struct global_opts {
@@ -12,16 +14,15 @@ struct global_opts {
     bool debug;
 };
 
-typedef int (*cmd_fn)(int argc, char **argv, const struct global_opts *g, struct error **err);
+static inline const struct global_opts *cmd_globals(const struct cli_args *a)
+{
+    return a->ctx;
+}
 
-int cmd_pull(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_images(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_inspect(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_rm(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_gc(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_unpack(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_umount(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_rm_bundle(int argc, char **argv, const struct global_opts *g, struct error **err);
-int cmd_apply_layer(int argc, char **argv, const struct global_opts *g, struct error **err);
+extern const struct cli_command cmd_pull, cmd_unpack, cmd_images, cmd_inspect, cmd_rm, cmd_gc, cmd_umount,
+    cmd_rm_bundle, cmd_apply_layer;
+
+/* "true" (or no value) / "false", for --tls-verify[=BOOL]. */
+int cmd_parse_bool(const char *option, const char *text, bool *out, struct error **err);
 
 #endif

@@ -1,5 +1,4 @@
 /* imagetool images [--format table|json]: the named images in the store. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,27 +101,15 @@ static void print_json(const struct store_image *imgs, const struct summary *sum
         putchar('\n');
 }
 
-int cmd_images(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int images(const struct cli_args *a, struct error **err)
 {
-    static const char usage[] = "usage: imagetool images [--format table|json]";
-    static const struct option opts[] = {
-        { "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { 0 },
-    };
-    const char *format = "table";
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return puts(usage), 0;
-        if (c != 'f')
-            return error_setc(err, EXIT_USAGE, 0, "%s", usage);
-        format = optarg;
-    }
-    if (optind != argc || (strcmp(format, "table") != 0 && strcmp(format, "json") != 0))
-        return error_setc(err, EXIT_USAGE, 0, "%s", usage);
+    const char *format = cli_get(a, "format", "table");
+    if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error(err, "--format: expected table or json, got '%s'", format);
     CLEANUP_STORE struct store *s = NULL;
     struct store_image *imgs = NULL;
     size_t n = 0;
-    if (store_open(g->store_root, &s, err) < 0 || store_lock(s, false, err) < 0 || store_list(s, &imgs, &n, err) < 0)
+    if (store_open(cmd_globals(a)->store_root, &s, err) < 0 || store_lock(s, false, err) < 0 || store_list(s, &imgs, &n, err) < 0)
         return -1;
     struct summary *sums = xcalloc(n + 1, sizeof(*sums));
     for (size_t i = 0; i < n; i++)
@@ -137,3 +124,17 @@ int cmd_images(int argc, char **argv, const struct global_opts *g, struct error 
     store_images_free(imgs, n);
     return 0;
 }
+
+static const struct cli_option options[] = {
+    { 0, "format", CLI_ARG, "table|json", "output format", "table", 0 },
+    { 0 },
+};
+
+const struct cli_command cmd_images = {
+    .name = "images",
+    .fn = images,
+    .flags = CLI_STORE_MUST_EXIST,
+    .summary = "list the images in the store",
+    .options = options,
+    .max_args = 0,
+};

@@ -1,6 +1,5 @@
 /* imagetool inspect [--platform P] REF: the image's manifest and config as
  * one JSON document {name, digest, manifest, config}. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,28 +80,32 @@ static int inspect(struct store *s, const char *ref, const struct platform *p, s
     return r < 0 ? error_prefix(err, "image %s", ref) : 0;
 }
 
-int cmd_inspect(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int inspect_cmd(const struct cli_args *a, struct error **err)
 {
-    static const char usage[] = "usage: imagetool inspect [--platform OS/ARCH[/VARIANT]] REF";
-    static const struct option opts[] = {
-        { "platform", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' }, { 0 },
-    };
     struct platform p = platform_host();
     CLEANUP_FREE char *storage = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return puts(usage), 0;
-        if (c != 'p')
-            return error_setc(err, EXIT_USAGE, 0, "%s", usage);
-        free(storage);
-        if (platform_parse(optarg, &p, &storage, err) < 0)
-            return -1;
-    }
-    if (optind != argc - 1)
-        return error_setc(err, EXIT_USAGE, 0, "%s", usage);
-    CLEANUP_STORE struct store *s = NULL;
-    if (store_open(g->store_root, &s, err) < 0 || store_lock(s, false, err) < 0)
+    const char *platform = cli_get(a, "platform", NULL);
+    if (platform && platform_parse(platform, &p, &storage, err) < 0)
         return -1;
-    return inspect(s, argv[optind], &p, err);
+    CLEANUP_STORE struct store *s = NULL;
+    if (store_open(cmd_globals(a)->store_root, &s, err) < 0 || store_lock(s, false, err) < 0)
+        return -1;
+    return inspect(s, a->argv[0], &p, err);
 }
+
+static const struct cli_option options[] = {
+    { 0, "platform", CLI_ARG, "OS/ARCH[/VARIANT]", "pick from a multi-platform image", "this host", 0 },
+    { 0 },
+};
+
+const struct cli_command cmd_inspect = {
+    .name = "inspect",
+    .fn = inspect_cmd,
+    .flags = CLI_STORE_MUST_EXIST,
+    .summary = "show an image's manifest and config",
+    .synopsis = "REF",
+    .description = "REF: a name, a digest or a unique prefix of a digest's hex, in the store.\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+};

@@ -1,5 +1,4 @@
 /* imagetool pull SOURCE: import an image into the store. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,55 +7,22 @@
 #include "imagetool/cmd/cmd.h"
 #include "imagetool/source.h"
 
-static const char usage[] = "usage: imagetool pull [--name NAME] [--platform OS/ARCH[/VARIANT]] [--quiet]\n"
-                            "                      [--creds USER:PASS] [--authfile FILE] [--tls-verify=false] SOURCE";
-
-static int parse_bool(const char *text, bool *out, struct error **err)
+static int pull(const struct cli_args *a, struct error **err)
 {
-    if (text == NULL || strcmp(text, "true") == 0)
-        *out = true;
-    else if (strcmp(text, "false") == 0)
-        *out = false;
-    else
-        return error_setc(err, EXIT_USAGE, 0, "expected true or false, got '%s'", text);
-    return 0;
-}
-
-int cmd_pull(int argc, char **argv, const struct global_opts *g, struct error **err)
-{
-    static const struct option opts[] = {
-        { "name", required_argument, NULL, 'n' },   { "platform", required_argument, NULL, 'p' },
-        { "quiet", no_argument, NULL, 'q' },        { "creds", required_argument, NULL, 'c' },
-        { "authfile", required_argument, NULL, 'a' }, { "tls-verify", optional_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },         { 0 },
-    };
     struct import_opts o = { .platform = platform_host(), .tls_verify = true };
     CLEANUP_FREE char *platform_storage = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n': o.name = optarg; break;
-        case 'p':
-            free(platform_storage);
-            if (platform_parse(optarg, &o.platform, &platform_storage, err) < 0)
-                return -1;
-            break;
-        case 'q': o.quiet = true; break;
-        case 'c': o.creds = optarg; break;
-        case 'a': o.authfile = optarg; break;
-        case 't':
-            if (parse_bool(optarg, &o.tls_verify, err) < 0)
-                return -1;
-            break;
-        case 'h': puts(usage); return 0;
-        default: return error_setc(err, EXIT_USAGE, 0, "%s", usage);
-        }
-    }
-    if (optind != argc - 1)
-        return error_setc(err, EXIT_USAGE, 0, "%s", usage);
+    const char *platform = cli_get(a, "platform", NULL);
+    if (platform && platform_parse(platform, &o.platform, &platform_storage, err) < 0)
+        return -1;
+    o.name = cli_get(a, "name", NULL);
+    o.quiet = cli_has(a, "quiet");
+    o.creds = cli_get(a, "creds", NULL);
+    o.authfile = cli_get(a, "authfile", NULL);
+    if (cli_has(a, "tls-verify") && cmd_parse_bool("tls-verify", cli_get(a, "tls-verify", NULL), &o.tls_verify, err) < 0)
+        return -1;
     CLEANUP_STORE struct store *s = NULL;
     struct imported im = { 0 };
-    if (store_open(g->store_root, &s, err) < 0 || source_import(s, argv[optind], &o, &im, err) < 0)
+    if (store_open(cmd_globals(a)->store_root, &s, err) < 0 || source_import(s, a->argv[0], &o, &im, err) < 0)
         return -1;
     if (o.quiet)
         printf("%s\n", im.manifest_digest);
@@ -65,3 +31,26 @@ int cmd_pull(int argc, char **argv, const struct global_opts *g, struct error **
     imported_clear(&im);
     return 0;
 }
+
+static const struct cli_option options[] = {
+    { 0, "name", CLI_ARG, "NAME", "store the image under this name", "the source's name", 0 },
+    { 0, "platform", CLI_ARG, "OS/ARCH[/VARIANT]", "pick from a multi-platform image", "this host", 0 },
+    { 'q', "quiet", CLI_NOARG, NULL, "no progress; print only the manifest digest", NULL, 0 },
+    { 0, "creds", CLI_ARG, "USER:PASS", "registry credentials (docker:// sources)", "none", 0 },
+    { 0, "authfile", CLI_ARG, "FILE", "registry credentials file (auth.json / docker config.json)", "none", 0 },
+    { 0, "tls-verify", CLI_OPTARG, "BOOL", "verify the registry's TLS certificate", "true", 0 },
+    { 0 },
+};
+
+const struct cli_command cmd_pull = {
+    .name = "pull",
+    .fn = pull,
+    .flags = CLI_STORE_MAY_CREATE,
+    .summary = "import an image into the store",
+    .synopsis = "SOURCE",
+    .description = "SOURCE: docker://HOST/REPO[:TAG|@DIGEST], docker-archive:FILE[:REPO:TAG|:@N],\n"
+                   "oci:DIR[:TAG], oci-archive:FILE[:TAG] or dir:DIR.\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+};

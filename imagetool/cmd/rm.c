@@ -27,16 +27,25 @@ static int remove_ref(struct store *s, const char *ref, struct error **err)
     return r;
 }
 
-int cmd_rm(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int rm(const struct cli_args *a, struct error **err)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-        return argc < 2 ? error_setc(err, EXIT_USAGE, 0, "usage: imagetool rm REF...")
-                        : (puts("usage: imagetool rm REF..."), 0);
     CLEANUP_STORE struct store *s = NULL;
-    if (store_open(g->store_root, &s, err) < 0)
+    if (store_open(cmd_globals(a)->store_root, &s, err) < 0)
         return -1;
-    for (int i = 1; i < argc; i++)
-        if (remove_ref(s, argv[i], err) < 0)
+    for (int i = 0; i < a->argc; i++)
+        if (remove_ref(s, a->argv[i], err) < 0)
             return -1;
     return 0;
 }
+
+const struct cli_command cmd_rm = {
+    .name = "rm",
+    .fn = rm,
+    .flags = CLI_STORE_MUST_EXIST,
+    .summary = "remove an image name from the store",
+    .synopsis = "REF...",
+    .description = "REF: a name, a digest or a unique prefix of a digest's hex. A name is untagged;\n"
+                   "a digest removes every name of that image.\n",
+    .min_args = 1,
+    .max_args = -1,
+};

@@ -3,7 +3,6 @@
  * A failure leaves no bundle, mount or half-written file behind. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,60 +39,9 @@ static void request_clear(struct unpack_request *r)
     privilege_opts_clear(&r->cfg.privileges);
 }
 
-static void unpack_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: imagetool [--store DIR] unpack [OPTIONS] SOURCE BUNDLE [COMMAND [ARG...]]\n\n"
-            "Make an OCI runtime bundle (BUNDLE/config.json, BUNDLE/rootfs) from an image.\n"
-            "SOURCE is a transport reference (oci:DIR[:TAG], docker-archive:FILE[:REF], ...)\n"
-            "or an image already in the store (name or digest). COMMAND replaces the image's Cmd.\n\n"
-            "  --backend copy|overlay  private rootfs copy (default) or overlay of cached layers\n"
-            "  --platform OS/ARCH[/VARIANT]  pick from a multi-platform image (default: this host)\n"
-            "  --entrypoint CMD        replace the Entrypoint (a string or a JSON array); clears Cmd\n"
-            "  -e, --env K=V           set a variable (repeatable; K alone copies ours)\n"
-            "  -u, --user USER[:GROUP] run as this user (name or uid) of the image\n"
-            "  --hostname NAME         the container's hostname\n"
-            "  --read-only             mount the rootfs read-only\n"
-            "  --net none|host         new network namespace (default) or the host's\n"
-            "  --cpus N                cpu shares 1024*N and a CFS quota of N CPUs\n"
-            "  -m, --memory SIZE       memory limit (k, m, g suffixes)\n"
-            "  --pids-limit N          maximum number of processes\n"
-            "  --cap-add CAP, --cap-drop CAP  change the default capability set (ALL for all)\n"
-            "  --seccomp unconfined|FILE  no seccomp filter, or this profile instead of the default\n"
-            "  --privileged            every capability, no seccomp, no masked paths, all devices\n"
-            "  --creds USER:PASS       registry credentials (docker:// sources)\n"
-            "  --authfile FILE         registry credentials file (auth.json / docker config.json)\n"
-            "  --tls-verify=false      do not verify the registry's TLS certificate\n"
-            "  -q, --quiet             no progress output\n");
-}
-
 enum {
     OPT_BACKEND = 256, OPT_PLATFORM, OPT_ENTRYPOINT, OPT_HOSTNAME, OPT_READ_ONLY, OPT_NET, OPT_CPUS, OPT_PIDS,
     OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECCOMP, OPT_PRIVILEGED, OPT_CREDS, OPT_AUTHFILE, OPT_TLS_VERIFY,
-};
-
-static const struct option unpack_options[] = {
-    { "backend", required_argument, NULL, OPT_BACKEND },
-    { "platform", required_argument, NULL, OPT_PLATFORM },
-    { "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
-    { "env", required_argument, NULL, 'e' },
-    { "user", required_argument, NULL, 'u' },
-    { "hostname", required_argument, NULL, OPT_HOSTNAME },
-    { "read-only", no_argument, NULL, OPT_READ_ONLY },
-    { "net", required_argument, NULL, OPT_NET },
-    { "cpus", required_argument, NULL, OPT_CPUS },
-    { "memory", required_argument, NULL, 'm' },
-    { "pids-limit", required_argument, NULL, OPT_PIDS },
-    { "cap-add", required_argument, NULL, OPT_CAP_ADD },
-    { "cap-drop", required_argument, NULL, OPT_CAP_DROP },
-    { "seccomp", required_argument, NULL, OPT_SECCOMP },
-    { "privileged", no_argument, NULL, OPT_PRIVILEGED },
-    { "creds", required_argument, NULL, OPT_CREDS },
-    { "authfile", required_argument, NULL, OPT_AUTHFILE },
-    { "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
-    { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, 'h' },
-    { 0 },
 };
 
 static int check_hostname(const char *name, struct error **err)
@@ -113,71 +61,54 @@ static int parse_net(const char *text, bool *host, struct error **err)
     return 0;
 }
 
-static int parse_tls_verify(const char *text, bool *verify, struct error **err)
-{
-    if (text == NULL || strcmp(text, "true") == 0)
-        *verify = true;
-    else if (strcmp(text, "false") == 0)
-        *verify = false;
-    else
-        return error_setc(err, EXIT_USAGE, 0, "--tls-verify: \"%s\" is not true or false", text);
-    return 0;
-}
-
-/* One option; 1 = --help was asked. */
-static int parse_option(int c, const char *argv_at_error, struct unpack_request *r, struct error **err)
+/* One option, in command-line order. */
+static int parse_option(const struct cli_value *v, struct unpack_request *r, struct error **err)
 {
     struct config_opts *o = &r->cfg;
     struct resource_flags *res = &o->resources;
-    switch (c) {
-    case OPT_BACKEND: return backend_find(optarg, &r->backend, err);
+    const char *value = v->value;
+    switch (v->opt->id) {
+    case OPT_BACKEND: return backend_find(value, &r->backend, err);
     case OPT_PLATFORM:
         free(r->platform_storage);
-        return platform_parse(optarg, &r->platform, &r->platform_storage, err);
+        return platform_parse(value, &r->platform, &r->platform_storage, err);
     case OPT_ENTRYPOINT:
         strv_free(o->entrypoint);
         o->has_entrypoint = true;
-        return parse_entrypoint(optarg, &o->entrypoint, err);
-    case 'e': strv_append(&o->env, optarg); return 0;
-    case 'u': o->user = optarg; return 0;
-    case OPT_HOSTNAME: o->hostname = optarg; return check_hostname(optarg, err);
+        return parse_entrypoint(value, &o->entrypoint, err);
+    case 'e': strv_append(&o->env, value); return 0;
+    case 'u': o->user = value; return 0;
+    case OPT_HOSTNAME: o->hostname = value; return check_hostname(value, err);
     case OPT_READ_ONLY: o->defaults.read_only = true; return 0;
-    case OPT_NET: return parse_net(optarg, &o->defaults.host_network, err);
-    case OPT_CPUS: res->has_cpus = true; return parse_cpus(optarg, &res->cpus, err);
-    case 'm': res->has_memory = true; return parse_memory_size(optarg, &res->memory, err);
-    case OPT_PIDS: res->has_pids = true; return parse_pids_limit(optarg, &res->pids, err);
+    case OPT_NET: return parse_net(value, &o->defaults.host_network, err);
+    case OPT_CPUS: res->has_cpus = true; return parse_cpus(value, &res->cpus, err);
+    case 'm': res->has_memory = true; return parse_memory_size(value, &res->memory, err);
+    case OPT_PIDS: res->has_pids = true; return parse_pids_limit(value, &res->pids, err);
     case 'q': r->quiet = true; return 0;
-    case 'h': unpack_usage(stdout); return 1;
-    case OPT_CAP_ADD: strv_append(&o->privileges.cap_add, optarg); return 0;
-    case OPT_CAP_DROP: strv_append(&o->privileges.cap_drop, optarg); return 0;
-    case OPT_SECCOMP: o->privileges.seccomp = optarg; return 0;
+    case OPT_CAP_ADD: strv_append(&o->privileges.cap_add, value); return 0;
+    case OPT_CAP_DROP: strv_append(&o->privileges.cap_drop, value); return 0;
+    case OPT_SECCOMP: o->privileges.seccomp = value; return 0;
     case OPT_PRIVILEGED: o->privileges.privileged = true; return 0;
-    case OPT_CREDS: r->import.creds = optarg; return 0;
-    case OPT_AUTHFILE: r->import.authfile = optarg; return 0;
-    case OPT_TLS_VERIFY: return parse_tls_verify(optarg, &r->import.tls_verify, err);
-    default:
-        return error_setc(err, EXIT_USAGE, 0, "unpack: unknown option or missing value: %s (see imagetool unpack --help)",
-                          argv_at_error);
+    case OPT_CREDS: r->import.creds = value; return 0;
+    case OPT_AUTHFILE: r->import.authfile = value; return 0;
+    case OPT_TLS_VERIFY: return cmd_parse_bool("tls-verify", value, &r->import.tls_verify, err);
     }
+    return 0;
 }
 
-static int parse_request(int argc, char **argv, struct unpack_request *r, struct error **err)
+static int parse_request(const struct cli_args *a, struct unpack_request *r, struct error **err)
 {
     r->platform = platform_host();
     r->backend = &backend_copy;
     r->import.tls_verify = true;
     r->cfg.defaults.cgroup_ns = host_is_cgroup2();
-    int c, res;
-    opterr = 0; /* our own message, one line */
-    while ((c = getopt_long(argc, argv, "+e:u:m:qh", unpack_options, NULL)) != -1)
-        if ((res = parse_option(c, argv[optind - 1], r, err)) != 0)
-            return res;
-    if (argc - optind < 2)
-        return error_setc(err, EXIT_USAGE, 0, "unpack: need SOURCE and BUNDLE (see imagetool unpack --help)");
-    r->source = argv[optind];
-    r->bundle = argv[optind + 1];
-    for (int i = optind + 2; i < argc; i++)
-        strv_append(&r->cfg.args, argv[i]);
+    for (size_t i = 0; i < a->n_opts; i++)
+        if (parse_option(&a->opts[i], r, err) < 0)
+            return -1;
+    r->source = a->argv[0];
+    r->bundle = a->argv[1];
+    for (int i = 2; i < a->argc; i++)
+        strv_append(&r->cfg.args, a->argv[i]);
     return 0;
 }
 
@@ -296,12 +227,56 @@ static int unpack(const struct unpack_request *r, const struct global_opts *g, s
     return 0;
 }
 
-int cmd_unpack(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int unpack_cmd(const struct cli_args *a, struct error **err)
 {
     struct unpack_request r = { 0 };
-    int res = parse_request(argc, argv, &r, err);
+    int res = parse_request(a, &r, err);
     if (res == 0)
-        res = unpack(&r, g, err);
+        res = unpack(&r, cmd_globals(a), err);
     request_clear(&r);
     return res < 0 ? -1 : 0;
 }
+
+static const struct cli_option options[] = {
+    { 0, "backend", CLI_ARG, "copy|overlay", "a private rootfs copy, or an overlay of cached layers", "copy", OPT_BACKEND },
+    { 0, "platform", CLI_ARG, "OS/ARCH[/VARIANT]", "pick from a multi-platform image", "this host", OPT_PLATFORM },
+    { 0, "entrypoint", CLI_ARG, "CMD", "replace the Entrypoint (a string or a JSON array); clears Cmd", "the image's",
+      OPT_ENTRYPOINT },
+    { 'e', "env", CLI_ARG, "K=V", "set a variable (repeatable; K alone copies ours)", "the image's Env", 'e' },
+    { 'u', "user", CLI_ARG, "USER[:GROUP]", "run as this user (name or uid) of the image", "the image's User", 'u' },
+    { 0, "hostname", CLI_ARG, "NAME", "the container's hostname", "the digest's first 12 hex digits", OPT_HOSTNAME },
+    { 0, "read-only", CLI_NOARG, NULL, "mount the rootfs read-only", NULL, OPT_READ_ONLY },
+    { 0, "net", CLI_ARG, "none|host", "a new network namespace, or the host's", "none", OPT_NET },
+    { 0, "cpus", CLI_ARG, "N", "cpu shares 1024*N and a CFS quota of N CPUs", "no limit", OPT_CPUS },
+    { 'm', "memory", CLI_ARG, "SIZE", "memory limit (k, m, g suffixes)", "no limit", 'm' },
+    { 0, "pids-limit", CLI_ARG, "N", "maximum number of processes", "no limit", OPT_PIDS },
+    { 0, "cap-add", CLI_ARG, "CAP", "add a capability to the default set (ALL for all; repeatable)", "none", OPT_CAP_ADD },
+    { 0, "cap-drop", CLI_ARG, "CAP", "drop a capability from the default set (ALL for all; repeatable)", "none",
+      OPT_CAP_DROP },
+    { 0, "seccomp", CLI_ARG, "unconfined|FILE", "no seccomp filter, or this profile", "the default profile",
+      OPT_SECCOMP },
+    { 0, "privileged", CLI_NOARG, NULL, "every capability, no seccomp, no masked paths, all devices", NULL,
+      OPT_PRIVILEGED },
+    { 0, "creds", CLI_ARG, "USER:PASS", "registry credentials (docker:// sources)", "none", OPT_CREDS },
+    { 0, "authfile", CLI_ARG, "FILE", "registry credentials file (auth.json / docker config.json)", "none",
+      OPT_AUTHFILE },
+    { 0, "tls-verify", CLI_OPTARG, "BOOL", "verify the registry's TLS certificate", "true", OPT_TLS_VERIFY },
+    { 'q', "quiet", CLI_NOARG, NULL, "no progress output", NULL, 'q' },
+    { 0 },
+};
+
+const struct cli_command cmd_unpack = {
+    .name = "unpack",
+    .fn = unpack_cmd,
+    .flags = CLI_STORE_MAY_CREATE,
+    .summary = "make an OCI runtime bundle from an image",
+    .synopsis = "SOURCE BUNDLE [COMMAND [ARG...]]",
+    .description = "BUNDLE gets config.json and rootfs/. SOURCE is a transport reference\n"
+                   "(oci:DIR[:TAG], docker-archive:FILE[:REF], ...) or an image already in the\n"
+                   "store (name or digest). COMMAND replaces the image's Cmd; options end at\n"
+                   "COMMAND (or at --).\n",
+    .options = options,
+    .min_args = 2,
+    .max_args = -1,
+    .options_stop_after = 2,
+};

@@ -3,27 +3,22 @@
 #include "runtime/cmd/cmd.h"
 #include "runtime/container.h"
 
-static const struct cmd_info info = {
-    "delete", "[OPTIONS] CONTAINER_ID",
-    "  -f, --force              kill a running container; a missing one is not an error\n",
+static int delete(const struct cli_args *a, struct error **err)
+{
+    return container_delete(cmd_globals(a)->root, a->argv[0], cli_has(a, "force"), err);
+}
+
+static const struct cli_option options[] = {
+    { 'f', "force", CLI_NOARG, NULL, "kill a running container first; a missing one is not an error", NULL, 0 },
+    { 0 },
 };
 
-int cmd_delete(int argc, char **argv, const struct global_opts *g, struct error **err)
-{
-    static const struct option opts[] = {
-        { "force", no_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    bool force = false;
-    int c;
-    while ((c = cmd_getopt(argc, argv, "fh", opts, &info, err)) != -1) {
-        if (c == 'h' || c == '?')
-            return c == 'h' ? 0 : -1;
-        if (c == 'f')
-            force = true;
-    }
-    if (cmd_check_args(argc, argv, 1, 1, &info, err) < 0)
-        return -1;
-    return container_delete(g->root, argv[optind], force, err);
-}
+const struct cli_command cmd_delete = {
+    .name = "delete",
+    .fn = delete,
+    .summary = "delete a container and its resources",
+    .synopsis = "CONTAINER_ID",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+};

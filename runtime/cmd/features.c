@@ -5,8 +5,6 @@
 #include "runtime/cmd/cmd.h"
 #include "runtime/linux/namespaces.h"
 
-static const struct cmd_info info = { "features", "", "" };
-
 static const char *const mount_options[] = {
     "async", "atime", "bind", "defaults", "dev", "diratime", "exec", "mand", "noatime",
     "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime", "nosuid",
@@ -52,16 +50,9 @@ static void emit_linux(yajl_gen g)
     jg_obj_close(g);
 }
 
-int cmd_features(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int features(const struct cli_args *a, struct error **err)
 {
-    (void)g;
-    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
-    int c;
-    while ((c = cmd_getopt(argc, argv, "+h", opts, &info, err)) != -1)
-        if (c == 'h' || c == '?')
-            return c == 'h' ? 0 : -1;
-    if (cmd_check_args(argc, argv, 0, 0, &info, err) < 0)
-        return -1;
+    (void)a, (void)err;
     CLEANUP_JSON_GEN yajl_gen gen = cmd_json_gen();
     jg_obj_open(gen);
     jg_key_str(gen, "ociVersionMin", "1.0.0");
@@ -74,3 +65,10 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct erro
     cmd_json_print(gen);
     return 0;
 }
+
+const struct cli_command cmd_features = {
+    .name = "features",
+    .fn = features,
+    .summary = "print the features this runtime supports (JSON)",
+    .max_args = 0,
+};

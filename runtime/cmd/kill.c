@@ -6,30 +6,26 @@
 #include "runtime/container.h"
 #include "runtime/signals.h"
 
-static const struct cmd_info info = {
-    "kill", "[OPTIONS] CONTAINER_ID [SIGNAL]",
-    "  -a, --all                signal every process in the container's cgroup\n",
+static int kill_cmd(const struct cli_args *a, struct error **err)
+{
+    int sig = SIGTERM;
+    if (a->argc > 1 && signal_parse(a->argv[1], &sig, err) < 0)
+        return -1;
+    return container_kill(cmd_globals(a)->root, a->argv[0], sig, cli_has(a, "all"), err);
+}
+
+static const struct cli_option options[] = {
+    { 'a', "all", CLI_NOARG, NULL, "signal every process in the container's cgroup (default: the init only)", NULL, 0 },
+    { 0 },
 };
 
-int cmd_kill(int argc, char **argv, const struct global_opts *g, struct error **err)
-{
-    static const struct option opts[] = {
-        { "all", no_argument, NULL, 'a' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    bool all = false;
-    int c;
-    while ((c = cmd_getopt(argc, argv, "ah", opts, &info, err)) != -1) {
-        if (c == 'h' || c == '?')
-            return c == 'h' ? 0 : -1;
-        if (c == 'a')
-            all = true;
-    }
-    if (cmd_check_args(argc, argv, 1, 2, &info, err) < 0)
-        return -1;
-    int sig = SIGTERM;
-    if (optind + 1 < argc && signal_parse(argv[optind + 1], &sig, err) < 0)
-        return -1;
-    return container_kill(g->root, argv[optind], sig, all, err);
-}
+const struct cli_command cmd_kill = {
+    .name = "kill",
+    .fn = kill_cmd,
+    .summary = "send a signal to a container's init (or all its processes)",
+    .synopsis = "CONTAINER_ID [SIGNAL]",
+    .description = "SIGNAL: a name (KILL, SIGKILL, any case) or a number; default TERM.\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 2,
+};

@@ -11,12 +11,6 @@
 #include "runtime/cmd/cmd.h"
 #include "runtime/container.h"
 
-static const struct cmd_info info = {
-    "list", "[OPTIONS]",
-    "  -f, --format table|json  output format (default table)\n"
-    "  -q, --quiet              print the ids only\n",
-};
-
 struct entry {
     struct container_state *st;
     enum container_status status;
@@ -78,32 +72,16 @@ static void print_json(const struct entry *e, size_t n)
     cmd_json_print(g);
 }
 
-int cmd_list(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int list(const struct cli_args *a, struct error **err)
 {
-    static const struct option opts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    bool quiet = false, json = false;
-    int c;
-    while ((c = cmd_getopt(argc, argv, "f:qh", opts, &info, err)) != -1) {
-        if (c == 'h' || c == '?')
-            return c == 'h' ? 0 : -1;
-        if (c == 'q')
-            quiet = true;
-        if (c == 'f') {
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
-                return cmd_usage_error(&info, err, "--format: expected table or json, got '%s'", optarg);
-            json = strcmp(optarg, "json") == 0;
-        }
-    }
-    if (cmd_check_args(argc, argv, 0, 0, &info, err) < 0)
-        return -1;
+    bool quiet = cli_has(a, "quiet");
+    const char *format = cli_get(a, "format", "table");
+    if (strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
+        return cli_usage_error(err, "--format: expected table or json, got '%s'", format);
+    bool json = strcmp(format, "json") == 0;
     struct entry *e;
     size_t n;
-    if (load_all(g->root, &e, &n, err) < 0)
+    if (load_all(cmd_globals(a)->root, &e, &n, err) < 0)
         return -1;
     if (quiet)
         for (size_t i = 0; i < n; i++)
@@ -117,3 +95,17 @@ int cmd_list(int argc, char **argv, const struct global_opts *g, struct error **
     free(e);
     return 0;
 }
+
+static const struct cli_option options[] = {
+    { 'f', "format", CLI_ARG, "table|json", "output format", "table", 0 },
+    { 'q', "quiet", CLI_NOARG, NULL, "print the ids only", NULL, 0 },
+    { 0 },
+};
+
+const struct cli_command cmd_list = {
+    .name = "list",
+    .fn = list,
+    .summary = "list the containers under --root",
+    .options = options,
+    .max_args = 0,
+};

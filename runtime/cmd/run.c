@@ -8,29 +8,17 @@
 #include "runtime/container.h"
 #include "runtime/signals.h"
 
-static const struct cmd_info info = {
-    "run", "[OPTIONS] CONTAINER_ID",
-    "  -b, --bundle DIR         the bundle (default: the current directory)\n"
-    "  -d, --detach             return once the container runs\n"
-    "      --pid-file FILE      write the container init's pid to FILE\n"
-    "      --console-socket P   (terminals are not supported yet)\n"
-    "      --no-pivot           chroot instead of pivot_root\n"
-    "      --no-new-keyring     accepted (no keyring is made)\n"
-    "      --preserve-fds N     pass fds 3..3+N-1 to the container\n",
-};
-
-int cmd_run(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int run(const struct cli_args *a, struct error **err)
 {
     struct create_opts o = { .run = true };
-    bool detach = false;
-    int rc = cmd_create_options(argc, argv, &info, &o, &detach, err);
-    if (rc != 0)
-        return rc > 0 ? 0 : -1;
+    bool detach = cli_has(a, "detach");
+    if (cmd_create_options(a, &o, err) < 0)
+        return -1;
     sigset_t old;
     if (!detach)
         signals_block_all(&old);
     struct launch l;
-    if (container_create(g->root, &o, &l, err) < 0)
+    if (container_create(cmd_globals(a)->root, &o, &l, err) < 0)
         return -1;
     if (container_run_wait_exec(&l, err) < 0) {
         kill(l.pid, SIGKILL);
@@ -50,3 +38,20 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct error **e
     launch_release(&l);
     return code;
 }
+
+static const struct cli_option options[] = {
+    CMD_CREATE_OPTIONS,
+    { 'd', "detach", CLI_NOARG, NULL, "return once the container runs (default: wait and exit with its status)", NULL, 0 },
+    { 0 },
+};
+
+const struct cli_command cmd_run = {
+    .name = "run",
+    .fn = run,
+    .flags = CLI_SEALED_EXEC,
+    .summary = "create and start a container",
+    .synopsis = "CONTAINER_ID",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+};

@@ -9,35 +9,28 @@
 #include "common/spec.h"
 #include "runtime/cmd/cmd.h"
 
-static const struct cmd_info info = {
-    "spec", "[OPTIONS]",
-    "  -b, --bundle DIR         write DIR/config.json (default: ./config.json)\n",
-};
-
-int cmd_spec(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int spec(const struct cli_args *a, struct error **err)
 {
-    (void)g;
-    static const struct option opts[] = {
-        { "bundle", required_argument, NULL, 'b' },
-        { "rootless", no_argument, NULL, 'r' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    const char *bundle = ".";
-    int c;
-    while ((c = cmd_getopt(argc, argv, "b:h", opts, &info, err)) != -1) {
-        if (c == 'h' || c == '?')
-            return c == 'h' ? 0 : -1;
-        if (c == 'b')
-            bundle = optarg;
-        if (c == 'r')
-            return error_setc(err, EXIT_USAGE, 0, "spec: --rootless: not supported yet");
-    }
-    if (cmd_check_args(argc, argv, 0, 0, &info, err) < 0)
-        return -1;
+    if (cli_has(a, "rootless"))
+        return error_setc(err, EXIT_USAGE, 0, "spec: --rootless: not supported yet");
+    const char *bundle = cli_get(a, "bundle", ".");
     CLEANUP_FREE char *path = path_join(bundle, "config.json");
     if (path_exists(path))
         return error_setc(err, EXIT_STATE, 0, "%s exists already: remove it first", path);
     CLEANUP_SPEC struct spec *s = spec_new_default();
     return spec_write_file(s, path, err);
 }
+
+static const struct cli_option options[] = {
+    { 'b', "bundle", CLI_ARG, "DIR", "write DIR/config.json", "the current directory", 0 },
+    { 0, "rootless", CLI_NOARG, NULL, "a rootless spec (not supported yet: refused)", NULL, 0 },
+    { 0 },
+};
+
+const struct cli_command cmd_spec = {
+    .name = "spec",
+    .fn = spec,
+    .summary = "write a default config.json",
+    .options = options,
+    .max_args = 0,
+};

@@ -2,13 +2,17 @@
 #include "runtime/cmd/cmd.h"
 #include "runtime/container.h"
 
-static const struct cmd_info info = { "start", "CONTAINER_ID", "" };
-
-int cmd_start(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int start(const struct cli_args *a, struct error **err)
 {
-    const char *id = NULL;
-    int r = cmd_parse_id(argc, argv, &info, &id, err);
-    if (r != 0)
-        return r > 0 ? 0 : -1;
-    return container_start(g->root, id, err);
+    const char *id = a->argv[0];
+    return container_start(cmd_globals(a)->root, id, err);
 }
+
+const struct cli_command cmd_start = {
+    .name = "start",
+    .fn = start,
+    .summary = "start the process of a created container",
+    .synopsis = "CONTAINER_ID",
+    .min_args = 1,
+    .max_args = 1,
+};

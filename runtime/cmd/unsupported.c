@@ -1,8 +1,19 @@
 /* Commands of runc's command line this runtime does not implement yet. */
 #include "runtime/cmd/cmd.h"
 
-int cmd_unsupported(int argc, char **argv, const struct global_opts *g, struct error **err)
+static int unsupported(const struct cli_args *a, struct error **err)
 {
-    (void)argc, (void)g;
-    return error_setc(err, EXIT_FAIL, 0, "%s: not supported yet", argv[0]);
+    return error_setc(err, EXIT_FAIL, 0, "%s: not supported yet", a->cmd->name);
 }
+
+#define UNSUPPORTED(NAME)                                                                            \
+    const struct cli_command cmd_##NAME = {                                                          \
+        .name = #NAME, .fn = unsupported, .summary = "(not supported yet)", .synopsis = "[ARGS...]", \
+        .max_args = -1,                                                                              \
+    }
+
+UNSUPPORTED(exec);
+UNSUPPORTED(pause);
+UNSUPPORTED(resume);
+UNSUPPORTED(update);
+UNSUPPORTED(ps);

@@ -81,28 +81,12 @@ static char **env_with_mark(char **envp)
     return env;
 }
 
-/* Only the commands whose processes end up inside a container (the init
- * is a clone of the create/run process) are exposed: a runtime process with
- * its full capability set cannot be opened through /proc/PID/exe by a
- * container process with fewer. The copy costs one more exec (about 2.5 ms
- * here), so the others skip it. A stray match (an id called "run") only
- * costs time. */
-static bool enters_containers(char **argv)
-{
-    static const char *const commands[] = { "create", "run", "exec" };
-    for (size_t i = 1; argv && argv[i]; i++)
-        for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
-            if (strcmp(argv[i], commands[c]) == 0)
-                return true;
-    return false;
-}
-
 int ensure_cloned_binary(char **argv, char **envp)
 {
     bool reexeced = getenv(REEXEC_MARK) != NULL;
     if (reexeced)
         unsetenv(REEXEC_MARK);
-    if (!enters_containers(argv) || running_from_sealed_copy())
+    if (running_from_sealed_copy())
         return 0;
     if (reexeced) {
         errno = EPERM;

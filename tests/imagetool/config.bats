@@ -161,12 +161,13 @@ args_for() {
     [ "${lines[2]}" = sys-ro ]
 }
 
-@test "config: usage errors are one line, exit 2, and touch nothing" {
+@test "config: usage errors are one line and a pointer to the help, exit 2, and touch nothing" {
     local ref="oci:$(demo_image):demo" b="$BATS_TEST_TMPDIR/b" args
     for args in "--bogus" "--entrypoint [1" "--entrypoint [1]" "--platform linux" "--user"; do
         run it_unpack $args "$ref" "$b"
         [ "$status" -eq 2 ] || fail "'$args': status $status: $output"
-        [ "${#lines[@]}" -eq 1 ] || fail "'$args': $output"
+        [ "${#lines[@]}" -eq 2 ] || fail "'$args': $output"
+        [ "${lines[1]}" = "see 'imagetool unpack --help'" ] || fail "'$args': $output"
         [ ! -e "$b" ]
     done
     run it_unpack "$ref"

@@ -55,3 +55,18 @@ config_edit() {
 unique_id() {
     echo "t$$-${BATS_TEST_NUMBER:-0}-$RANDOM"
 }
+
+# help_lines_described HELP: every option line of a --help text ("  -x, --name
+# VALUE   what it does") has a description, on its line or the next.
+help_lines_described() {
+    local line prev=""
+    local flag_only='^ +(-., )?--[a-z-]+(\[=[A-Z]+\])?( [^ ]+)?$'
+    while IFS= read -r line; do
+        if [[ "$prev" =~ $flag_only ]] && [[ ! "$line" =~ ^\ {20,}[^\ ] ]]; then
+            echo "no description: $prev" >&2
+            return 1
+        fi
+        prev=$line
+    done <<<"$(sed -n '/^Options:/,$p; /^Global options:/,/^$/p' <<<"$1")"
+    [[ ! "$prev" =~ $flag_only ]]
+}

@@ -46,7 +46,7 @@ teardown() { core_teardown; }
     for c in create start run state kill delete; do
         run "$RUNTIME" --root "$ROOT" "$c"
         [ "$status" -eq 2 ] || fail "$c without id exited $status"
-        [[ "$output" == *"container id is required"* ]]
+        [[ "$output" == *"missing CONTAINER_ID"* ]]
     done
 }
 
@@ -186,4 +186,121 @@ teardown() { core_teardown; }
     run rt create --bundle "$BATS_TEST_TMPDIR/nowhere" "$ID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"nowhere"* ]]
+}
+
+# runtime_flags COMMAND: every flag of COMMAND, as runc spells them (the help must list each).
+runtime_flags() {
+    case $1 in
+    create) echo --bundle --pid-file --console-socket --no-pivot --no-new-keyring --preserve-fds --help ;;
+    run) echo --bundle --pid-file --console-socket --no-pivot --no-new-keyring --preserve-fds --detach --help ;;
+    kill) echo --all --help ;;
+    delete) echo --force --help ;;
+    list) echo --format --quiet --help ;;
+    spec) echo --bundle --rootless --help ;;
+    *) echo --help ;;
+    esac
+}
+
+@test "cli: help COMMAND and COMMAND --help list every flag with a description" {
+    local c f help
+    for c in create start run state kill delete list spec features; do
+        run "$RUNTIME" help "$c"
+        [ "$status" -eq 0 ] || fail "help $c exited $status"
+        help=$output
+        for f in $(runtime_flags "$c"); do
+            [[ "$help" == *"$f"* ]] || fail "help $c lacks $f"
+        done
+        help_lines_described "$help" || fail "help $c: an option without a description"
+        run "$RUNTIME" "$c" --help
+        [ "$output" = "$help" ] || fail "$c --help differs from help $c"
+    done
+    run "$RUNTIME" help
+    [ "$status" -eq 0 ]
+    for f in --root --log --log-format --debug --systemd-cgroup --rootless --criu --help --version; do
+        [[ "$output" == *"$f"* ]] || fail "help lacks global $f"
+    done
+    [[ "$output" == *"(default: /run/runtime)"* ]]
+}
+
+@test "cli: --help and options come anywhere before --" {
+    run rt state "$ID" --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "usage: runtime state"* ]]
+    run rt delete "$ID" --force
+    [ "$status" -eq 0 ]
+    run rt kill "$ID" KILL --all
+    [ "$status" -eq 4 ]
+    [[ "$output" == *"$ID"* ]]
+    run "$RUNTIME" spec -b "$BATS_TEST_TMPDIR" --rootless
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--rootless"* ]]
+}
+
+@test "cli: run ID -d -b DIR: options after the id" {
+    bundle sh -c 'sleep 100'
+    rt run "$ID" -d -b "$BUNDLE"
+    [ "$(status_of "$ID")" = running ]
+    rt kill "$ID" KILL -a
+    wait_status "$ID" stopped
+    rt delete "$ID" -f
+    run rt state "$ID"
+    [ "$status" -eq 4 ]
+}
+
+@test "cli: -- ends the options: an id that starts with a dash is an id" {
+    run rt state -- --odd
+    [ "$status" -ne 0 ] && [ "$status" -ne 2 ]
+    [[ "$output" == *"--odd"* ]]
+    [[ "$output" != *"unknown option"* ]]
+    run rt state --odd
+    [ "$status" -eq 2 ]
+    [[ "${lines[0]}" == *"unknown option '--odd'"* ]]
+}
+
+# check_usage WORD SEE-LINE ARGS...: runtime ARGS is a usage error whose
+# first line names WORD and whose second (and last) is SEE-LINE.
+check_usage() {
+    local word=$1 see=$2
+    shift 2
+    run "$RUNTIME" "$@"
+    [ "$status" -eq 2 ] || fail "$*: status $status"
+    [ "${#lines[@]}" -eq 2 ] || fail "$*: ${#lines[@]} lines: $output"
+    [[ "${lines[0]}" == "runtime: "*"$word"* ]] || fail "$*: '${lines[0]}' does not name $word"
+    [[ "${lines[0]}" != *"$RUNTIME"* ]] || fail "$*: names the program path"
+    [ "${lines[1]}" = "$see" ] || fail "$*: '${lines[1]}'"
+}
+
+@test "cli: usage errors are one line naming the bad word, then a pointer to the help" {
+    check_usage --bogus "see 'runtime --help'" --bogus list
+    check_usage xml "see 'runtime --help'" --log-format xml list
+    check_usage frobnicate "see 'runtime --help'" frobnicate
+    check_usage "no command" "see 'runtime --help'" --root "$ROOT"
+    check_usage --bogus "see 'runtime list --help'" list --bogus
+    check_usage yaml "see 'runtime list --help'" list --format yaml
+    check_usage -z "see 'runtime kill --help'" kill -z "$ID"
+    check_usage extra "see 'runtime state --help'" state "$ID" extra
+    check_usage CONTAINER_ID "see 'runtime delete --help'" delete
+    check_usage "'--preserve-fds'" "see 'runtime run --help'" run "$ID" --preserve-fds
+    check_usage "'x'" "see 'runtime create --help'" create --preserve-fds x "$ID"
+    check_usage "--debug" "see 'runtime --help'" --debug=yes list
+    check_usage nosuch "see 'runtime --help'" help nosuch
+}
+
+@test "cli: -v and --version, help and -h" {
+    run "$RUNTIME" -v
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "runtime version 0.1.0" ]
+    run "$RUNTIME" --version
+    [ "${lines[0]}" = "runtime version 0.1.0" ]
+    run "$RUNTIME" help
+    local help=$output
+    run "$RUNTIME" -h
+    [ "$output" = "$help" ]
+}
+
+@test "cli: a command's usage error reaches --log too" {
+    run "$RUNTIME" --root "$ROOT" --log "$BATS_TEST_TMPDIR/log" --log-format json list --bogus
+    [ "$status" -eq 2 ]
+    [[ "${lines[0]}" == *"--bogus"* ]]
+    [ "$(jq -r 'select(.level == "error") | .msg' "$BATS_TEST_TMPDIR/log")" = "list: unknown option '--bogus'" ]
 }
