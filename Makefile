@@ -4,6 +4,9 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
 CC ?= cc
 
 ifeq ($(SANITIZE),1)
@@ -36,7 +39,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 RUNTIME_BIN := $(BUILD)/bin/runtime
 IMAGETOOL_BIN := $(BUILD)/bin/imagetool
 
-.PHONY: all deps check unit bats demo bench install clean fuzz
+.PHONY: all deps check unit bats demo bench install uninstall clean fuzz docs
 .SECONDARY:
 all: $(RUNTIME_BIN) $(IMAGETOOL_BIN)
 
@@ -98,10 +101,35 @@ bench: deps
 fuzz:
 	$(TEST_ENV) tests/fuzz/run
 
-install: all
-	install -d $(DESTDIR)$(BINDIR)
+# Manual pages and completion scripts come from the programs' own command
+# tables (`PROG help --man [COMMAND]`, `PROG help --completion SHELL`), so
+# they cannot drift from --help.
+DOCS := $(BUILD)/docs
+docs: $(DOCS)/stamp
+$(DOCS)/stamp: $(RUNTIME_BIN) $(IMAGETOOL_BIN)
+	@rm -rf $(DOCS) && mkdir -p $(DOCS)/man1 $(DOCS)/bash $(DOCS)/zsh
+	@for p in $^; do n=$$(basename $$p); \
+	    $$p help --man > $(DOCS)/man1/$$n.1 || exit 1; \
+	    for c in $$($$p help --commands); do $$p help --man $$c > $(DOCS)/man1/$$n-$$c.1 || exit 1; done; \
+	    $$p help --completion bash > $(DOCS)/bash/$$n || exit 1; \
+	    $$p help --completion zsh > $(DOCS)/zsh/_$$n || exit 1; \
+	done
+	@touch $@
+
+install: all docs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(RUNTIME_BIN) $(DESTDIR)$(BINDIR)/runtime
 	install -m 0755 $(IMAGETOOL_BIN) $(DESTDIR)$(BINDIR)/imagetool
+	install -m 0644 $(DOCS)/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(DOCS)/bash/* $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 $(DOCS)/zsh/* $(DESTDIR)$(ZSHCOMPDIR)/
+
+# Removes what install put there (the page list comes from the built docs).
+uninstall: docs
+	rm -f $(DESTDIR)$(BINDIR)/runtime $(DESTDIR)$(BINDIR)/imagetool
+	cd $(DOCS)/man1 && for f in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/runtime $(DESTDIR)$(BASHCOMPDIR)/imagetool
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_runtime $(DESTDIR)$(ZSHCOMPDIR)/_imagetool
 
 clean:
 	rm -rf build

@@ -94,8 +94,10 @@ int cli_usage_error(struct error **err, const char *fmt, ...) __attribute__((for
 
 struct cli_program {
     const char *name;         /* "runtime" */
+    const char *summary;      /* one line for the manual's NAME section */
     const char *version;      /* the -v/--version text, with newlines */
     const char *description;  /* extra text at the end of PROG --help, or NULL */
+    const char *exit_status;  /* added to the manual's EXIT STATUS section, or NULL */
     const struct cli_option *globals;
     /* Apply one global option (value NULL for a switch). */
     int (*global)(const struct cli_option *opt, const char *value, void *ctx, struct error **err);
@@ -117,5 +119,11 @@ void cli_args_clear(struct cli_args *a);
 /* Help texts (cli_help.c). */
 void cli_print_program_help(const struct cli_program *p, FILE *out);
 void cli_print_command_help(const struct cli_program *p, const struct cli_command *cmd, FILE *out);
+/* The manual page (roff) of the program (command NULL) or of a command;
+ * -1 for an unknown command (cli_man.c). `PROG help --man [COMMAND]`. */
+int cli_print_man(const struct cli_program *p, const char *command, FILE *out);
+/* A completion script for shell "bash" or "zsh"; -1 for another shell
+ * (cli_completion.c). `PROG help --completion SHELL`. */
+int cli_print_completion(const struct cli_program *p, const char *shell, FILE *out);
 
 #endif

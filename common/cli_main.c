@@ -36,6 +36,35 @@ static int unknown_command(const struct cli_program *p, const char *name)
     return usage_failed(p, NULL, err);
 }
 
+static int help_usage(const struct cli_program *p, const char *fmt, const char *word)
+{
+    CLEANUP_ERROR struct error *err = NULL;
+    cli_usage_error(&err, fmt, word);
+    return usage_failed(p, "help", err);
+}
+
+/* The generators behind the build: `help --commands` (one name a line),
+ * `help --man [COMMAND]`, `help --completion SHELL`. */
+static int help_generate(const struct cli_program *p, int argc, char **argv)
+{
+    if (strcmp(argv[0], "--commands") == 0 && argc == 1) {
+        for (const struct cli_command *const *c = p->commands; *c; c++)
+            printf("%s\n", (*c)->name);
+        return 0;
+    }
+    if (strcmp(argv[0], "--man") == 0 && argc <= 2) {
+        if (cli_print_man(p, argc == 2 ? argv[1] : NULL, stdout) < 0)
+            return unknown_command(p, argv[1]);
+        return 0;
+    }
+    if (strcmp(argv[0], "--completion") == 0 && argc == 2) {
+        if (cli_print_completion(p, argv[1], stdout) < 0)
+            return help_usage(p, "help --completion: expected bash or zsh, got '%s'", argv[1]);
+        return 0;
+    }
+    return help_usage(p, "help: unexpected argument '%s'", argv[argc > 1 ? 1 : 0]);
+}
+
 /* `PROG help [COMMAND]` */
 static int help_command(const struct cli_program *p, int argc, char **argv)
 {
@@ -43,11 +72,10 @@ static int help_command(const struct cli_program *p, int argc, char **argv)
         cli_print_program_help(p, stdout);
         return 0;
     }
-    if (argc > 1) {
-        CLEANUP_ERROR struct error *err = NULL;
-        cli_usage_error(&err, "help: unexpected argument '%s'", argv[1]);
-        return usage_failed(p, "help", err);
-    }
+    if (argv[0][0] == '-')
+        return help_generate(p, argc, argv);
+    if (argc > 1)
+        return help_usage(p, "help: unexpected argument '%s'", argv[1]);
     const struct cli_command *cmd = find_command(p, argv[0]);
     if (cmd == NULL)
         return unknown_command(p, argv[0]);

@@ -41,6 +41,7 @@ static int prepare(const struct cli_command *cmd, char **argv, void *ctx, struct
 
 static const struct cli_program program = {
     .name = "imagetool",
+    .summary = "pull, store and unpack container images into OCI runtime bundles",
     .version = "imagetool version " IMAGETOOL_VERSION "\n",
     .description = "Sources: docker://HOST/REPO[:TAG|@DIGEST], docker-archive:FILE[:REPO:TAG|:@N],\n"
                    "         oci:DIR[:TAG], oci-archive:FILE[:TAG], dir:DIR\n",

@@ -58,6 +58,8 @@ static int prepare(const struct cli_command *cmd, char **argv, void *ctx, struct
 
 static const struct cli_program program = {
     .name = "runtime",
+    .summary = "run containers from OCI bundles, with runc's command line",
+    .exit_status = "run and exec exit with the status of the container's process (128+N when it dies of signal N).",
     .version = "runtime version " RUNTIME_VERSION "\nspec: " RUNTIME_SPEC_VERSION "\n",
     .globals = globals,
     .global = global,
