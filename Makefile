@@ -16,14 +16,16 @@ else
 BUILD ?= build/default
 endif
 
+# CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 ...); what the build
+# needs is added to them, never replaced by them.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. $(SAN_FLAGS) -MMD -MP
-LDFLAGS += $(SAN_FLAGS)
+ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. $(SAN_FLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 pc = $(shell pkg-config --libs $(1) 2>/dev/null)
 COMMON_LIBS = $(call pc,yajl libcrypto)
 RUNTIME_LIBS = $(call pc,libseccomp libcap) $(COMMON_LIBS)
-IMAGETOOL_LIBS = $(call pc,libcurl libarchive) $(COMMON_LIBS)
+IMAGETOOL_LIBS = $(call pc,libcurl libarchive libsquashfs1 libisal) $(COMMON_LIBS)
 
 COMMON_SRC := $(sort $(wildcard common/*.c))
 RUNTIME_SRC := $(sort $(shell find runtime -name '*.c'))
@@ -45,7 +47,7 @@ all: $(RUNTIME_BIN) $(IMAGETOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@
@@ -59,30 +61,32 @@ $(BUILD)/libimagetool.a: $(IMAGETOOL_LIB_OBJ)
 
 $(RUNTIME_BIN): $(call obj,runtime/main.c) $(BUILD)/libruntime.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
 $(IMAGETOOL_BIN): $(call obj,imagetool/main.c) $(BUILD)/libimagetool.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(IMAGETOOL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(IMAGETOOL_LIBS)
 
 # Unit tests: tests/unit/<area>_<name>.c links the library of its area.
 $(BUILD)/tests/common_%: $(call obj,tests/unit/common_%.c) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(COMMON_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(COMMON_LIBS)
 $(BUILD)/tests/runtime_%: $(call obj,tests/unit/runtime_%.c) $(BUILD)/libruntime.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
 $(BUILD)/tests/imagetool_%: $(call obj,tests/unit/imagetool_%.c) $(BUILD)/libimagetool.a $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(IMAGETOOL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(IMAGETOOL_LIBS)
 
+# Each target installs only what it needs (deps/install KIND, see deps/).
 deps:
-	@deps/install
+	@deps/install check
 
 # What the tests see: absolute paths of the binaries under test.
 TEST_ENV = RUNTIME=$(abspath $(RUNTIME_BIN)) IMAGETOOL=$(abspath $(IMAGETOOL_BIN)) \
            PROJECT_ROOT=$(abspath .) BUILD_DIR=$(abspath $(BUILD)) SANITIZE=$(SANITIZE)
 
-check: deps
+check:
+	@deps/install check
 	$(MAKE) all $(UNIT_BIN)
 	$(TEST_ENV) tests/run $(UNIT_BIN)
 
@@ -90,15 +94,18 @@ check: deps
 bats: all
 	$(TEST_ENV) bats $(or $(SUITES),tests/runtime tests/imagetool tests/integration)
 
-demo: deps
+demo:
+	@deps/install demo
 	$(MAKE) all
 	$(TEST_ENV) ./demo.sh
 
-bench: deps
+bench:
+	@deps/install bench
 	$(MAKE) all
 	$(TEST_ENV) bench/run
 
 fuzz:
+	@deps/install fuzz
 	$(TEST_ENV) tests/fuzz/run
 
 # Manual pages and completion scripts come from the programs' own command

@@ -16,6 +16,8 @@ export REG_PIDS_FILE=$work/pids BATS_FILE_TMPDIR=$work
 source "$here/../tests/lib/registry/registry.bash"
 cleanup() {
     reg_stop_all
+    local m
+    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$work/" | sort -r); do umount "$m" || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -65,6 +67,8 @@ peers_pull_unpack() {
 }
 
 fresh() {
+    local m # the default backend's bundle is a mount
+    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$work/run/" | sort -r); do umount "$m"; done
     rm -rf "$work/run"
     mkdir -p "$work/run"
     sync
@@ -83,6 +87,7 @@ main() {
     local size
     size=$(du -sb "$work/big/blobs" | cut -f1)
     echo "large image: 4 layers, $((size / 1048576)) MiB compressed, from docker-registry on 127.0.0.1"
+    echo "peers: $(skopeo --version | head -1); $(umoci --version | head -1)"
     local i peers=() ours=() skopeo_pull=() our_pull=()
     for ((i = 0; i < RUNS; i++)); do
         fresh
@@ -101,9 +106,15 @@ main() {
     mop=$(printf '%s\n' "${our_pull[@]}" | median)
     printf '%-52s %10s %8s\n' "pull + unpack, empty store ($RUNS runs)" "median ms" "ratio"
     row "skopeo copy docker:// oci: + umoci unpack" "$mp" "$mp"
-    row "imagetool unpack docker://" "$mo" "$mp"
+    row "imagetool unpack docker:// (default backend: $(jq -r .backend "$work/run/bundle/.imagetool.json" 2>/dev/null || echo gone))" "$mo" "$mp"
     row "skopeo copy docker:// oci: (pull only)" "$msp" "$msp"
     row "imagetool pull docker:// (pull only)" "$mop" "$msp"
+    cc -O2 -o "$work/peakrss" "$here/peakrss.c"
+    fresh
+    echo "peak RSS, imagetool unpack docker:// (empty store): $("$work/peakrss" "$IMAGETOOL" --store "$work/run/store" unpack -q "docker://$SRC" "$work/run/bundle") KiB"
+    fresh
+    echo "peak RSS, imagetool pull docker:// (empty store): $("$work/peakrss" "$IMAGETOOL" --store "$work/run/store" pull -q "docker://$SRC") KiB"
+    fresh
 }
 
 main

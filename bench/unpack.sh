@@ -3,11 +3,13 @@
 #  1. a large multi-layer image (~150 MB: busybox, then host trees from
 #     /usr/lib/python3.11, /usr/share and /usr/include, with file, directory
 #     and opaque whiteouts between layers), built here as an OCI layout:
-#     `umoci unpack` against `imagetool unpack` (copy backend), interleaved,
-#     medians; imagetool both with a fresh store (import + unpack) and with
-#     the image already in the store;
-#  2. overlay backend: time of a further bundle of an image already in the
-#     store, the small demo image against the large one.
+#     `umoci unpack` against `imagetool unpack`, interleaved, medians;
+#     GNU tar -xzf of the same layers and umoci raw unpack as further
+#     baselines; the default backend (squashfs) and the copy backend, each
+#     with a fresh store and with the image in the store; reading /usr back
+#     from a default and a copy bundle; peak RSS of an unpack;
+#  2. squashfs and overlay backends: time of a further bundle of an image
+#     already in the store, the small demo image against the large one.
 # (A debootstrap minbase rootfs needs the network; host files stand in.)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -135,55 +137,108 @@ row() {
     last=$w
 }
 
-# bench_copy DIR WHAT: the copy-backend table with stores and bundles under DIR.
-bench_copy() {
-    local dir=$1 what=$2 i umoci=() cold=() warm=()
-    "$IMAGETOOL" --store "$dir/warm-store" unpack -q "oci:$work/big:big" "$dir/warm-first"
+# unmount_under DIR: the squashfs and overlay backends' bundles are mounts.
+unmount_under() {
+    local m
+    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$1/" | sort -r); do umount "$m"; done
+}
+
+# tar_layers DIR LAYER...: GNU tar -xzf of each layer in order into DIR
+# (whiteout files are extracted as files: the bare cost of extraction).
+tar_layers() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    local l
+    for l in "$@"; do tar --numeric-owner -xzf "$l" -C "$dir"; done
+}
+
+# bench_unpack DIR WHAT: the unpack table with stores and bundles under DIR.
+bench_unpack() {
+    local dir=$1 what=$2 i umoci=() raw=() tarx=() sqcold=() sqwarm=() cold=() warm=() layers=()
+    for i in $(jq -r '.layers[].digest' "$work/manifest.json"); do layers+=("$work/big/blobs/sha256/${i#sha256:}"); done
+    "$IMAGETOOL" --store "$dir/warm-store" unpack -q --backend copy "oci:$work/big:big" "$dir/warm-first"
+    "$IMAGETOOL" --store "$dir/sq-store" unpack -q --backend squashfs "oci:$work/big:big" "$dir/sq-first"
+    "$IMAGETOOL" rm-bundle "$dir/sq-first"
     rm -rf "$dir/warm-first"
     local digest="sha256:$(sha256sum "$work/manifest.json" | cut -d' ' -f1)"
     for ((i = 0; i < RUNS; i++)); do # interleaved, so load on the machine hits all alike
-        rm -rf "$dir/out" "$dir/cold-store"
+        unmount_under "$dir/out"
+        rm -rf "$dir/out" "$dir/cold-store" "$dir/sq-cold-store"
         mkdir -p "$dir/out"
         sync
         umoci+=("$(timed umoci unpack --image "$work/big:big" "$dir/out/umoci")")
         sync
-        cold+=("$(timed "$IMAGETOOL" --store "$dir/cold-store" unpack -q "oci:$work/big:big" "$dir/out/cold")")
+        raw+=("$(timed umoci raw unpack --image "$work/big:big" "$dir/out/raw")")
         sync
-        warm+=("$(timed "$IMAGETOOL" --store "$dir/warm-store" unpack -q "$digest" "$dir/out/warm")")
+        tarx+=("$(timed bash -c "$(declare -f tar_layers); tar_layers \"\$@\"" _ "$dir/out/tar" "${layers[@]}")")
+        sync
+        sqcold+=("$(timed "$IMAGETOOL" --store "$dir/sq-cold-store" unpack -q "oci:$work/big:big" "$dir/out/sqcold")")
+        sync
+        sqwarm+=("$(timed "$IMAGETOOL" --store "$dir/sq-store" unpack -q "$digest" "$dir/out/sqwarm")")
+        sync
+        cold+=("$(timed "$IMAGETOOL" --store "$dir/cold-store" unpack -q --backend copy "oci:$work/big:big" "$dir/out/cold")")
+        sync
+        warm+=("$(timed "$IMAGETOOL" --store "$dir/warm-store" unpack -q --backend copy "$digest" "$dir/out/warm")")
     done
-    printf '%-46s %10s %10s %7s\n' "copy unpack on $what ($RUNS runs, medians)" "wall ms" "cpu ms" "ratio"
-    local base="" last
+    printf '%-46s %10s %10s %7s\n' "unpack on $what ($RUNS runs, medians)" "wall ms" "cpu ms" "ratio"
+    local base="" last tar_ms
     row "umoci unpack" "${umoci[@]}"
     base=$last
-    row "imagetool unpack, fresh store (import+unpack)" "${cold[@]}"
-    row "imagetool unpack, image already in the store" "${warm[@]}"
+    row "umoci raw unpack (no mtree)" "${raw[@]}"
+    row "GNU tar -xzf of the 4 layers in order" "${tarx[@]}"
+    tar_ms=$last
+    row "imagetool, default ($(jq -r .backend "$dir/out/sqcold/.imagetool.json")), fresh store" "${sqcold[@]}"
+    echo "  (x GNU tar: $(awk -v a="$last" -v b="$tar_ms" 'BEGIN { printf "%.2f", a / b }'))"
+    row "imagetool, default, image in the store" "${sqwarm[@]}"
+    row "imagetool, copy, fresh store (import+unpack)" "${cold[@]}"
+    echo "  (x GNU tar: $(awk -v a="$last" -v b="$tar_ms" 'BEGIN { printf "%.2f", a / b }'))"
+    row "imagetool, copy, image already in the store" "${warm[@]}"
+    local t
     if [ ! -f "$MANIFEST" ]; then
         echo "trees: not compared (no ../shared/images/real/rootfs-manifest.py)"
-    elif diff -q <(python3 "$MANIFEST" "$dir/out/umoci/rootfs") <(python3 "$MANIFEST" "$dir/out/cold/rootfs") >/dev/null &&
-        diff -q <(python3 "$MANIFEST" "$dir/out/umoci/rootfs") <(python3 "$MANIFEST" "$dir/out/warm/rootfs") >/dev/null; then
-        echo "trees: identical (rootfs-manifest.py)"
     else
-        echo "trees: DIFFER"
+        for t in sqcold sqwarm cold warm; do
+            diff -q <(python3 "$MANIFEST" "$dir/out/umoci/rootfs") <(python3 "$MANIFEST" "$dir/out/$t/rootfs") >/dev/null ||
+                echo "trees: $t DIFFERS from umoci"
+        done
+        echo "trees: compared with umoci's (rootfs-manifest.py)"
     fi
-    rm -rf "$dir/out" "$dir/cold-store" "$dir/warm-store"
+    # reading the whole of /usr back (warm caches), default backend against copy
+    local rd=() rc=()
+    for ((i = 0; i < RUNS; i++)); do
+        rd+=("$(timed bash -c 'tar -C "$1" -cf - usr | cat >/dev/null' _ "$dir/out/sqwarm/rootfs")")
+        rc+=("$(timed bash -c 'tar -C "$1" -cf - usr | cat >/dev/null' _ "$dir/out/warm/rootfs")")
+    done
+    base=""
+    row "read rootfs/usr (tar | cat), copy bundle" "${rc[@]}"
+    base=$last
+    row "read rootfs/usr (tar | cat), default bundle" "${rd[@]}"
+    cc -O2 -o "$work/peakrss" "$here/peakrss.c"
+    unmount_under "$dir/out"
+    rm -rf "$dir/out" "$dir/sq-cold-store"
+    echo "peak RSS, imagetool unpack (default, fresh store): $("$work/peakrss" "$IMAGETOOL" --store "$dir/sq-cold-store" unpack -q "oci:$work/big:big" "$dir/out/rss") KiB"
+    unmount_under "$dir/out"
+    rm -rf "$dir/out" "$dir/cold-store" "$dir/warm-store" "$dir/sq-cold-store" "$dir/sq-store"
 }
 
-# first_bundle NAME REF: import REF and fill the layer cache; prints the manifest digest.
+# first_bundle BACKEND NAME REF: import REF, fill the backend's cache; prints the manifest digest.
 first_bundle() {
-    "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend overlay "$2" "$work/ov-first-$1" >&2
-    jq -r .image "$work/ov-first-$1/.imagetool.json"
+    "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend "$1" "$3" "$work/ov-first-$1-$2" >&2
+    jq -r .image "$work/ov-first-$1-$2/.imagetool.json"
 }
 
-bench_overlay() {
-    local small large i ts=() tl=() tv=() rm=()
-    small=$(first_bundle small "oci:$work/small:demo")
-    large=$(first_bundle large "oci:$work/big:big")
+# bench_second BACKEND: a further bundle of an image already in the store.
+bench_second() {
+    local be=$1 small large i ts=() tl=() tv=() rm=()
+    small=$(first_bundle "$be" small "oci:$work/small:demo")
+    large=$(first_bundle "$be" large "oci:$work/big:big")
     for ((i = 0; i < OVERLAY_RUNS; i++)); do
         tv+=("$(timed "$IMAGETOOL" --version)")
-        ts+=("$(timed "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend overlay "$small" "$work/ov-small-$i")")
-        tl+=("$(timed "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend overlay "$large" "$work/ov-large-$i")")
+        ts+=("$(timed "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend "$be" "$small" "$work/ov-small-$i")")
+        tl+=("$(timed "$IMAGETOOL" --store "$work/ov-store" unpack -q --backend "$be" "$large" "$work/ov-large-$i")")
     done
-    printf '%-46s %10s %10s %7s\n' "overlay bundle from the store ($OVERLAY_RUNS runs)" "wall ms" "cpu ms" "ratio"
+    printf '%-46s %10s %10s %7s\n' "$be bundle from the store ($OVERLAY_RUNS runs)" "wall ms" "cpu ms" "ratio"
     local base="" last
     row "small image (demo: 2 layers, 1 MiB)" "${ts[@]}"
     base=$last
@@ -194,30 +249,33 @@ bench_overlay() {
         rm+=("$(timed "$IMAGETOOL" rm-bundle "$work/ov-small-$i")")
         "$IMAGETOOL" rm-bundle "$work/ov-large-$i"
     done
-    row "rm-bundle of an overlay bundle" "${rm[@]}"
-    "$IMAGETOOL" rm-bundle "$work/ov-first-small" "$work/ov-first-large"
+    row "rm-bundle of a $be bundle" "${rm[@]}"
+    "$IMAGETOOL" rm-bundle "$work/ov-first-$be-small" "$work/ov-first-$be-large"
 }
 
 main() {
     echo "building the large image..." >&2
     build_big_image
     "$here/../tests/lib/make-demo-image.sh" "$work/small" demo
-    "$IMAGETOOL" --store "$work/size-store" unpack -q "oci:$work/big:big" "$work/warm-first"
+    "$IMAGETOOL" --store "$work/size-store" unpack -q --backend copy "oci:$work/big:big" "$work/warm-first"
     rm -rf "$work/size-store"
     local size
     size=$(du -sb "$work/big/blobs" | cut -f1)
     echo "large image: 4 layers, $((size / 1048576)) MiB compressed; load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+    echo "peers: $(umoci --version | head -1); $(tar --version | head -1)"
     echo "unpacked: $(du -sm --apparent-size "$work/warm-first/rootfs" | cut -f1) MiB, $(find "$work/warm-first/rootfs" | wc -l) entries"
     rm -rf "$work/warm-first"
-    bench_copy "$work/ext4" "$(df --output=fstype "$work" | tail -1) (disk)"
+    bench_unpack "$work/ext4" "$(df --output=fstype "$work" | tail -1) (disk)"
     echo
     # the same on tmpfs: no disk, so the figures are CPU and the kernel's file creation
     mkdir -p "$work/tmpfs"
     mount -t tmpfs -o size=4g tmpfs "$work/tmpfs"
-    bench_copy "$work/tmpfs" "tmpfs"
+    bench_unpack "$work/tmpfs" "tmpfs"
     umount "$work/tmpfs"
     echo
-    bench_overlay
+    bench_second squashfs
+    echo
+    bench_second overlay
 }
 
 main

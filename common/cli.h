@@ -89,6 +89,9 @@ bool cli_has(const struct cli_args *a, const char *long_name);
 /* The value of the last --long_name (NULL for a switch or a bare
  * CLI_OPTARG option), or def when it was not given. */
 const char *cli_get(const struct cli_args *a, const char *long_name, const char *def);
+/* Every value of a repeatable --long_name, in command-line order, as a
+ * NULL-terminated array (free the array, not the strings). */
+const char **cli_get_all(const struct cli_args *a, const char *long_name);
 /* Set a usage error (EXIT_USAGE) naming the bad word; returns -1. */
 int cli_usage_error(struct error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

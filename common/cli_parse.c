@@ -172,10 +172,8 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_a
     int r = parse_words(&p, cmd->options_stop_after, &parse_err);
     if (help_asked(a)) /* --help wins over a bad word elsewhere */
         return 1;
-    if (r < 0) {
-        *err = TAKE_PTR(parse_err);
-        return -1;
-    }
+    if (r < 0)
+        return error_move(err, &parse_err);
     return check_count(cmd, a, err);
 }
 
@@ -202,4 +200,14 @@ const char *cli_get(const struct cli_args *a, const char *long_name, const char 
         if (strcmp(a->opts[i].opt->long_name, long_name) == 0)
             value = a->opts[i].value;
     return value;
+}
+
+const char **cli_get_all(const struct cli_args *a, const char *long_name)
+{
+    const char **v = xcalloc(a->n_opts + 1, sizeof(*v));
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_opts; i++)
+        if (strcmp(a->opts[i].opt->long_name, long_name) == 0 && a->opts[i].value)
+            v[n++] = a->opts[i].value;
+    return v;
 }

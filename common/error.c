@@ -72,6 +72,20 @@ int error_prefix(struct error **err, const char *fmt, ...)
     return -1;
 }
 
+int error_move(struct error **dst, struct error **src)
+{
+    struct error *e = *src;
+    *src = NULL;
+    if (dst == NULL) {
+        error_free(e);
+        return -1;
+    }
+    if (*dst != e)
+        error_free(*dst);
+    *dst = e;
+    return -1;
+}
+
 void error_free(struct error *e)
 {
     if (e == NULL)

@@ -24,6 +24,11 @@ struct error {
 
 #define CLEANUP(fn) __attribute__((cleanup(fn)))
 
+/* The rule for every function taking `struct error **err`: err may be NULL
+ * (the caller does not want the message); a function that must look at an
+ * error before passing it on collects it in a local error and hands it over
+ * with error_move, never dereferencing err itself. */
+
 /* Set *err (if err is non-NULL) and return -1. errnum may be 0. A message
  * with errnum != 0 gets ": strerror(errnum)" appended. */
 int error_set(struct error **err, int errnum, const char *fmt, ...)
@@ -34,6 +39,10 @@ int error_setc(struct error **err, int exit_class, int errnum, const char *fmt, 
 /* Prefix existing error with context: "context: old message". Returns -1. */
 int error_prefix(struct error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int error_vset(struct error **err, int exit_class, int errnum, const char *fmt, va_list ap);
+
+/* Hand *src over to *dst (replacing what was there), or free it when dst is
+ * NULL; *src becomes NULL. Returns -1. */
+int error_move(struct error **dst, struct error **src);
 
 void error_free(struct error *e);
 void error_cleanup(struct error **e);

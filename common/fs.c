@@ -81,8 +81,10 @@ static void fsync_parent(const char *path)
 
 int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
 {
+    /* mkostemp: a random name, O_CREAT|O_EXCL (never an existing file or a
+     * symlink planted at the name); O_NOFOLLOW says so once more. */
     CLEANUP_FREE char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-    CLEANUP_CLOSE int fd = mkostemp(tmp, O_CLOEXEC);
+    CLEANUP_CLOSE int fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return error_set(err, errno, "create %s", tmp);
     if (write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
@@ -119,6 +121,14 @@ int mkdir_p(const char *path, mode_t mode, struct error **err)
     return 0;
 }
 
+/* Not root, a directory of ours that shuts us out (an image's 0555 /proc
+ * unpacked by a user) is opened to us first: it is going anyway. */
+static void open_own_dir(int dirfd, const char *name, const struct stat *st)
+{
+    if (geteuid() != 0 && st->st_uid == geteuid() && (st->st_mode & 0700) != 0700)
+        (void)fchmodat(dirfd, name, (st->st_mode & 07777) | 0700, 0);
+}
+
 static int rm_rf_children(int dfd, dev_t dev, struct error **err)
 {
     DIR *d = fdopendir(dfd);
@@ -140,6 +150,7 @@ static int rm_rf_children(int dfd, dev_t dev, struct error **err)
         if (S_ISDIR(st.st_mode)) {
             if (st.st_dev != dev)
                 return error_set(err, EXDEV, "%s is a mount point", de->d_name);
+            open_own_dir(dirfd(dir), de->d_name, &st);
             int child = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (child < 0)
                 return error_set(err, errno, "open %s", de->d_name);
@@ -158,6 +169,7 @@ int rm_rf_at(int dirfd, const char *name, struct error **err)
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return errno == ENOENT ? 0 : error_set(err, errno, "stat %s", name);
     if (S_ISDIR(st.st_mode)) {
+        open_own_dir(dirfd, name, &st);
         int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
             return error_set(err, errno, "open %s", name);
@@ -259,6 +271,52 @@ int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
     return (int)fd;
 }
 
+/* Without openat2: no ".." or absolute path at all, then one openat per
+ * component with O_NOFOLLOW, staying on dirfd's device. */
+static int open_beneath_walk(int dirfd, const char *path, int flags)
+{
+    struct stat top;
+    if (*path == '/' || fstat(dirfd, &top) < 0) {
+        errno = EXDEV;
+        return -1;
+    }
+    CLEANUP_FREE char *p = xstrdup(path);
+    CLEANUP_CLOSE int cur = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+    char *save = NULL;
+    for (char *part = strtok_r(p, "/", &save); part && cur >= 0; part = strtok_r(NULL, "/", &save)) {
+        if (strcmp(part, "..") == 0) {
+            errno = EXDEV;
+            return -1;
+        }
+        bool last = save == NULL || *save == '\0';
+        int next = openat(cur, part, (last ? flags : O_PATH | O_DIRECTORY) | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (next >= 0 && (fstat(next, &st) < 0 || st.st_dev != top.st_dev)) {
+            close(next);
+            errno = EXDEV;
+            return -1;
+        }
+        close(cur);
+        cur = next;
+    }
+    return TAKE_FD(cur);
+}
+
+int open_beneath(int dirfd, const char *path, int flags)
+{
+    struct open_how how = {
+        .flags = (uint64_t)flags | O_CLOEXEC,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+    };
+    long fd;
+    do
+        fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    while (fd < 0 && errno == EAGAIN);
+    if (fd < 0 && errno == ENOSYS)
+        return open_beneath_walk(dirfd, path, flags);
+    return (int)fd;
+}
+
 int mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
 {
     CLEANUP_FREE char *p = xstrdup(path);
@@ -284,4 +342,31 @@ int mkdir_p_in_root(int rootfd, const char *path, mode_t mode)
         cur = next;
     }
     return cur;
+}
+
+int dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -1;
+    struct dirent *e;
+    int empty = 1;
+    errno = 0;
+    while (empty && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
+int is_mount_point(const char *path)
+{
+    struct statx stx;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
+        return -1;
+    if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) {
+        errno = ENOSYS;
+        return -1;
+    }
+    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
 }

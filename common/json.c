@@ -1,6 +1,7 @@
 #include "json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,14 @@
 
 int json_parse(const char *text, size_t len, const char *what, yajl_val *out, struct error **err)
 {
+    return json_parse_max(text, len, JSON_MAX_SIZE, what, out, err);
+}
+
+int json_parse_max(const char *text, size_t len, size_t max_size, const char *what, yajl_val *out,
+                   struct error **err)
+{
+    if (json_check_limits(text, len, max_size, what, err) < 0)
+        return -1;
     char errbuf[256] = "";
     CLEANUP_FREE char *copy = xmalloc(len + 1);
     memcpy(copy, text, len);
@@ -31,18 +40,17 @@ int json_parse_fd(int fd, const char *what, yajl_val *out, struct error **err)
 {
     CLEANUP_FREE char *buf = NULL;
     size_t len = 0;
-    if (read_all_fd(fd, &buf, &len, err) < 0)
-        return error_prefix(err, "%s", what);
+    if (json_read_fd(fd, what, &buf, &len, err) < 0)
+        return -1;
     return json_parse(buf, len, what, out, err);
 }
 
 int json_parse_file(const char *path, yajl_val *out, struct error **err)
 {
-    CLEANUP_FREE char *buf = NULL;
-    size_t len = 0;
-    if (read_file(path, &buf, &len, err) < 0)
-        return -1;
-    return json_parse(buf, len, path, out, err);
+    CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "open %s", path);
+    return json_parse_fd(fd, path, out, err);
 }
 
 void json_freep(yajl_val *v)

@@ -12,8 +12,22 @@
 
 #include "error.h"
 
-/* Parse; "what" (a file name) prefixes any error. Errors are EXIT_INVALID. */
+/* Limits checked before any parse (json_limits.c): a document larger than
+ * JSON_MAX_SIZE (a manifest or index: JSON_MANIFEST_MAX, the registries'
+ * limit) or nested deeper than JSON_MAX_DEPTH arrays/objects is EXIT_INVALID. */
+#define JSON_MAX_SIZE ((size_t)16 << 20)
+#define JSON_MANIFEST_MAX ((size_t)4 << 20)
+#define JSON_MAX_DEPTH 512
+int json_check_limits(const char *text, size_t len, size_t max_size, const char *what, struct error **err);
+/* Read a whole document from fd, refusing more than JSON_MAX_SIZE bytes
+ * without reading them all. */
+int json_read_fd(int fd, const char *what, char **out, size_t *len, struct error **err);
+
+/* Parse; "what" (a file name) prefixes any error. Errors are EXIT_INVALID.
+ * json_parse_max: with a size limit below JSON_MAX_SIZE. */
 int json_parse(const char *text, size_t len, const char *what, yajl_val *out, struct error **err);
+int json_parse_max(const char *text, size_t len, size_t max_size, const char *what, yajl_val *out,
+                   struct error **err);
 int json_parse_file(const char *path, yajl_val *out, struct error **err);
 int json_parse_fd(int fd, const char *what, yajl_val *out, struct error **err);
 

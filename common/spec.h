@@ -121,8 +121,8 @@ struct spec_device_rule {
 };
 
 struct spec_memory {
-    bool has_limit, has_reservation, has_swap, has_kernel, has_swappiness, has_disable_oom_killer;
-    int64_t limit, reservation, swap, kernel;
+    bool has_limit, has_reservation, has_swap, has_kernel, has_kernel_tcp, has_swappiness, has_disable_oom_killer;
+    int64_t limit, reservation, swap, kernel, kernel_tcp;
     uint64_t swappiness;
     bool disable_oom_killer;
 };
@@ -221,9 +221,18 @@ struct spec {
  * exit class EXIT_INVALID. */
 int spec_parse_file(const char *path, struct spec **out, struct error **err);
 int spec_parse_tree(yajl_val root, const char *what, struct spec **out, struct error **err);
+/* A process object on its own (runtime exec --process FILE), errors named
+ * by FILE and the JSON path. */
+int spec_parse_process_file(const char *path, struct spec_process **out, struct error **err);
+void spec_process_free(struct spec_process *p);
+void spec_process_freep(struct spec_process **p);
+#define CLEANUP_SPEC_PROCESS CLEANUP(spec_process_freep)
 /* A linux.seccomp object on its own (a seccomp profile file). */
 int spec_parse_seccomp(yajl_val v, const char *what, struct spec_seccomp **out, struct error **err);
 void spec_seccomp_free(struct spec_seccomp *s);
+/* A linux.resources object on its own (`runtime update -r FILE`). */
+int spec_parse_resources(yajl_val v, const char *what, struct spec_resources **out, struct error **err);
+void spec_resources_free(struct spec_resources *r);
 
 /* Emit as JSON; spec_write_file writes atomically with mode 0644. */
 void spec_emit(const struct spec *s, yajl_gen g);
@@ -235,6 +244,7 @@ int spec_write_file(const struct spec *s, const char *path, struct error **err);
 struct spec *spec_new_default(void);
 
 void spec_free(struct spec *s);
+void spec_resources_free(struct spec_resources *r);
 void spec_freep(struct spec **s);
 #define CLEANUP_SPEC CLEANUP(spec_freep)
 
@@ -246,4 +256,18 @@ const struct spec_namespace *spec_namespace_find(const struct spec *s, const cha
 struct spec_mount *spec_mount_find(struct spec *s, const char *destination);
 void spec_add_mount(struct spec *s, const char *dest, const char *type, const char *source, const char *const *options);
 
+/* ---- spec_rootless.c: the shape of a config an ordinary user can run
+ * (runc's `spec --rootless`, specs/rootless.md). */
+struct spec_rootless_opts {
+    uint32_t uid, gid;        /* the user's ids, mapped to 0 */
+    uint32_t subuid, n_subuid; /* a subordinate range mapped from 1 (n 0: none) */
+    uint32_t subgid, n_subgid;
+    bool keep_netns;          /* keep a network namespace (sysfs then mounts); else none and /sys bound */
+    bool keep_limits;         /* the limits can be applied (a delegated cgroup v2 subtree) */
+};
+/* Rewrite s; *dropped (may be NULL) gets the names of the limits removed. */
+void spec_make_rootless(struct spec *s, const struct spec_rootless_opts *o, char ***dropped);
+/* Appends to *out the names of the limits r sets (memory, cpu, pids, blkio,
+ * hugetlb, unified); device rules are not limits. */
+void spec_limit_names(const struct spec_resources *r, char ***out);
 #endif

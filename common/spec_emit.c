@@ -216,6 +216,7 @@ static void emit_memory_cpu(yajl_gen g, const struct spec_resources *r)
         EMIT_OPT_INT(g, m, has_reservation, "reservation", reservation);
         EMIT_OPT_INT(g, m, has_swap, "swap", swap);
         EMIT_OPT_INT(g, m, has_kernel, "kernel", kernel);
+        EMIT_OPT_INT(g, m, has_kernel_tcp, "kernelTCP", kernel_tcp);
         EMIT_OPT_UINT(g, m, has_swappiness, "swappiness", swappiness);
         if (m->has_disable_oom_killer)
             jg_key_bool(g, "disableOOMKiller", m->disable_oom_killer);

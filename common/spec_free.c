@@ -16,7 +16,7 @@ static void kv_free(struct spec_kv *kv, size_t n)
     free(kv);
 }
 
-static void process_free(struct spec_process *p)
+void spec_process_free(struct spec_process *p)
 {
     if (p == NULL)
         return;
@@ -57,7 +57,7 @@ static void hooks_free(struct spec_hooks *h)
     free(h);
 }
 
-static void resources_free(struct spec_resources *r)
+void spec_resources_free(struct spec_resources *r)
 {
     if (r == NULL)
         return;
@@ -112,7 +112,7 @@ static void linux_free(struct spec_linux *l)
     }
     free(l->devices);
     free(l->cgroups_path);
-    resources_free(l->resources);
+    spec_resources_free(l->resources);
     kv_free(l->sysctl, l->n_sysctl);
     spec_seccomp_free(l->seccomp);
     free(l->rootfs_propagation);
@@ -131,7 +131,7 @@ void spec_free(struct spec *s)
         free(s->root->path);
         free(s->root);
     }
-    process_free(s->process);
+    spec_process_free(s->process);
     free(s->hostname);
     free(s->domainname);
     for (size_t i = 0; i < s->n_mounts; i++) {
@@ -201,4 +201,9 @@ void spec_add_mount(struct spec *s, const char *dest, const char *type, const ch
         .source = source ? xstrdup(source) : NULL,
         .options = strv_copy(options),
     };
+}
+
+void spec_process_freep(struct spec_process **p)
+{
+    spec_process_free(*p);
 }

@@ -300,6 +300,7 @@ static int parse_memory(yajl_val o, struct spec_memory *m, struct error **err)
     TRY(get_i64(o, p, "reservation", &m->reservation, &m->has_reservation, err));
     TRY(get_i64(o, p, "swap", &m->swap, &m->has_swap, err));
     TRY(get_i64(o, p, "kernel", &m->kernel, &m->has_kernel, err));
+    TRY(get_i64(o, p, "kernelTCP", &m->kernel_tcp, &m->has_kernel_tcp, err));
     TRY(get_u64(o, p, "swappiness", &m->swappiness, &m->has_swappiness, err));
     int r = json_get_bool(o, p, "disableOOMKiller", &m->disable_oom_killer, err);
     TRY(r);
@@ -478,12 +479,35 @@ int spec_parse_seccomp(yajl_val v, const char *what, struct spec_seccomp **out, 
     return 0;
 }
 
+int spec_parse_resources(yajl_val v, const char *what, struct spec_resources **out, struct error **err)
+{
+    struct spec_resources *r = xcalloc(1, sizeof(*r));
+    if (parse_resources(v, r, err) < 0) {
+        spec_resources_free(r);
+        return error_prefix(err, "%s", what);
+    }
+    *out = r;
+    return 0;
+}
+
 int spec_parse_tree(yajl_val root, const char *what, struct spec **out, struct error **err)
 {
     CLEANUP_SPEC struct spec *s = xcalloc(1, sizeof(*s));
     if (parse_top(root, s, err) < 0)
         return error_prefix(err, "%s", what);
     *out = TAKE_PTR(s);
+    return 0;
+}
+
+int spec_parse_process_file(const char *path, struct spec_process **out, struct error **err)
+{
+    CLEANUP_JSON yajl_val root = NULL;
+    if (json_parse_file(path, &root, err) < 0)
+        return -1;
+    CLEANUP_SPEC_PROCESS struct spec_process *p = xcalloc(1, sizeof(*p));
+    if (parse_process(root, "process", p, err) < 0)
+        return error_prefix(err, "%s", path);
+    *out = TAKE_PTR(p);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "imagetool/config.h"
+#include "imagetool/config_appc.h"
 #include "imagetool/user.h"
 
 static void strv_extend(char ***dst, char *const *src)
@@ -153,14 +154,22 @@ static int build_process(const struct image_config *ic, int rootfd, const struct
 int config_build(const struct image_config *ic, int rootfd, const struct config_opts *o, struct spec **out,
                  struct error **err)
 {
-    CLEANUP_SPEC struct spec *s = defaults_new_spec(&o->defaults);
-    if (privileges_apply(s, &o->privileges, err) < 0)
+    CLEANUP_APPC_APP struct appc_app *appc = NULL;
+    if (appc_app_load(ic, &appc, err) < 0 || appc_check_command(appc, o, err) < 0)
         return -1;
-    if (build_process(ic, rootfd, o, s->process, err) < 0)
+    CLEANUP_SPEC struct spec *s = defaults_new_spec(&o->defaults);
+    if (appc_apply_caps(appc, s, err) < 0 || privileges_apply(s, &o->privileges, err) < 0)
+        return -1;
+    if (build_process(ic, rootfd, o, s->process, err) < 0 || appc_apply_process(appc, o, s, err) < 0 ||
+        appc_apply_volumes(appc, o->volumes, s, err) < 0)
         return -1;
     if (o->hostname)
         s->hostname = xstrdup(o->hostname);
-    resources_apply(s, &o->resources);
+    struct resource_flags res = o->resources;
+    appc_resource_flags(appc, &res);
+    resources_apply(s, &res);
+    if (appc)
+        appc_apply_cpu_shares(appc, o, s);
     config_annotations(ic, s);
     *out = TAKE_PTR(s);
     return 0;

@@ -24,6 +24,7 @@ struct config_opts {
     struct default_opts defaults;
     struct resource_flags resources;
     struct privilege_opts privileges;
+    char **volumes;        /* --volume NAME=HOSTPATH[:ro]: Appc mount points (config_appc.h) */
 };
 
 /* rootfd: the bundle's rootfs, where /etc/passwd and /etc/group are read. */
@@ -40,6 +41,9 @@ int config_env(char *const *image_env, char *const *overrides, char ***out, stru
 /* Set NAME=value unless NAME is present. first: prepend instead of append. */
 void env_default(char ***env, const char *name, const char *value, bool first);
 void config_annotations(const struct image_config *ic, struct spec *s);
+/* A label key other runtimes act on (run.oci.*, org.criu.*, ...), which
+ * config_annotations drops (label_filter.c). */
+bool label_is_control(const char *key);
 /* "--entrypoint" text: a JSON array of strings, or one string (one argument;
  * the empty string means no entrypoint). */
 int parse_entrypoint(const char *text, char ***out, struct error **err);

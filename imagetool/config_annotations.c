@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/xalloc.h"
 #include "imagetool/config.h"
 
@@ -45,6 +46,11 @@ void config_annotations(const struct image_config *ic, struct spec *s)
     set_if(s, ANN_PREFIX "stopSignal", ic->stop_signal);
     set_list(s, ANN_PREFIX "exposedPorts", ic->exposed_ports);
     set_list(s, ANN_PREFIX "volumes", ic->volumes);
-    for (size_t i = 0; i < ic->n_labels; i++)
+    for (size_t i = 0; i < ic->n_labels; i++) {
+        if (label_is_control(ic->labels[i].key)) {
+            log_warn("image label \"%s\" not copied: other runtimes act on it", ic->labels[i].key);
+            continue;
+        }
         spec_set_annotation(s, ic->labels[i].key, ic->labels[i].value);
+    }
 }

@@ -6,17 +6,19 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "imagetool/cmd/cmd.h"
+#include "imagetool/rootless.h"
 #include "imagetool/store/store.h"
 
 #define IMAGETOOL_VERSION "0.1.0"
 
 static const struct cli_command *const commands[] = {
-    &cmd_pull, &cmd_unpack, &cmd_images, &cmd_inspect, &cmd_rm, &cmd_gc, &cmd_umount, &cmd_rm_bundle,
+    &cmd_pull, &cmd_unpack, &cmd_images, &cmd_inspect, &cmd_rm, &cmd_gc, &cmd_mount, &cmd_umount, &cmd_rm_bundle,
     &cmd_apply_layer, NULL,
 };
 
 static const struct cli_option globals[] = {
-    { 0, "store", CLI_ARG, "DIR", "the image store (see specs/store.md)", STORE_DEFAULT_ROOT, 0 },
+    { 0, "store", CLI_ARG, "DIR", "the image store (see specs/store.md)",
+      STORE_DEFAULT_ROOT "; not root: $XDG_DATA_HOME/imagetool, else ~/.local/share/imagetool", 0 },
     { 0, "debug", CLI_NOARG, NULL, "log debug lines too", NULL, 0 },
     { 0 },
 };
@@ -53,7 +55,7 @@ static const struct cli_program program = {
 
 int main(int argc, char **argv)
 {
-    struct global_opts g = { .store_root = STORE_DEFAULT_ROOT };
+    struct global_opts g = { .store_root = rootless_store_default() };
     log_set_program("imagetool");
     return cli_main(&program, argc, argv, &g);
 }

@@ -42,6 +42,15 @@ static int normalise_cap(const char *flag, const char *name, char **out, struct 
     return error_setc(err, EXIT_USAGE, 0, "%s: unknown capability \"%s\"", flag, name);
 }
 
+int privileges_cap_name(const char *what, const char *name, char **out, struct error **err)
+{
+    if (normalise_cap(what, name, out, err) < 0) {
+        (*err)->exit_class = EXIT_INVALID;
+        return -1;
+    }
+    return 0;
+}
+
 static bool strv_has(char *const *v, const char *s)
 {
     for (; v && *v; v++)

@@ -18,6 +18,9 @@ struct privilege_opts {
 /* Apply to a spec built by defaults_new_spec. Unknown capability names are
  * EXIT_USAGE; an unreadable or malformed profile is EXIT_INVALID. */
 int privileges_apply(struct spec *s, const struct privilege_opts *o, struct error **err);
+/* Added: "net_admin" / "CAP_NET_ADMIN" -> "CAP_NET_ADMIN" ("ALL" stays);
+ * an unknown name is EXIT_INVALID naming what (for image-given sets). */
+int privileges_cap_name(const char *what, const char *name, char **out, struct error **err);
 void privilege_opts_clear(struct privilege_opts *o);
 
 #endif

@@ -54,6 +54,11 @@ struct progress *progress_new(bool quiet, int tty)
     return p;
 }
 
+bool progress_is_live(const struct progress *p)
+{
+    return !p->quiet && p->tty;
+}
+
 void progress_free(struct progress *p)
 {
     if (p == NULL)
@@ -115,14 +120,21 @@ void progress_flush(struct progress *p)
         redraw(p, true);
 }
 
+void progress_begin(struct progress *p, size_t i, const char *status)
+{
+    struct line *l = &p->lines[i];
+    l->state = LINE_ACTIVE;
+    l->started = now_s();
+    snprintf(l->status, sizeof(l->status), "%s", status);
+    if (!p->quiet && p->tty)
+        redraw(p, true);
+}
+
 void progress_update(struct progress *p, size_t i, uint64_t done)
 {
     struct line *l = &p->lines[i];
-    if (l->state == LINE_WAITING) {
-        l->state = LINE_ACTIVE;
-        l->started = now_s();
-        snprintf(l->status, sizeof(l->status), "Downloading");
-    }
+    if (l->state == LINE_WAITING)
+        progress_begin(p, i, "Downloading");
     l->done = done;
     if (!p->quiet && p->tty)
         redraw(p, false);

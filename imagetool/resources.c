@@ -44,6 +44,9 @@ static double unit_multiplier(const char *suffix)
     return (double)(1ULL << (10 * (u - units)));
 }
 
+/* Docker's floor: below it the container dies before it starts. */
+#define MEMORY_LIMIT_MIN (6 << 20)
+
 int parse_memory_size(const char *text, int64_t *out, struct error **err)
 {
     char *end;
@@ -56,6 +59,8 @@ int parse_memory_size(const char *text, int64_t *out, struct error **err)
         return error_setc(err, EXIT_USAGE, 0,
                           "--memory: \"%s\" is not a size (a number with an optional k, m, g or t suffix)", text);
     *out = round_positive(bytes);
+    if (*out < MEMORY_LIMIT_MIN)
+        return error_setc(err, EXIT_USAGE, 0, "--memory %s: Minimum memory limit allowed is 6MB", text);
     return 0;
 }
 

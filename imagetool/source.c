@@ -7,6 +7,7 @@
 
 static const struct source *const sources[] = {
     &source_docker_registry, &source_docker_archive, &source_oci_layout, &source_oci_archive, &source_dir,
+    &source_aci, &source_appc,
 };
 
 int source_lookup(const char *ref, const struct source **src, const char **rest, struct error **err)
@@ -14,7 +15,7 @@ int source_lookup(const char *ref, const struct source **src, const char **rest,
     const char *colon = strchr(ref, ':');
     if (colon == NULL)
         return error_setc(err, EXIT_INVALID, 0,
-                          "'%s': expected TRANSPORT:NAME (docker://, docker-archive:, oci:, oci-archive:, dir:)", ref);
+                          "'%s': expected TRANSPORT:NAME (docker://, docker-archive:, oci:, oci-archive:, dir:, aci:, appc:)", ref);
     size_t len = (size_t)(colon - ref);
     for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
         if (strlen(sources[i]->transport) == len && strncmp(sources[i]->transport, ref, len) == 0) {

@@ -18,6 +18,11 @@ struct import_opts {
     bool tls_verify;        /* default true */
     const char *authfile;   /* --authfile, or NULL */
     const char *name;       /* added: tag with this name instead of the source's own (pull --name) */
+    bool config_only;       /* inspect: store the manifest and config, not the layers */
+    /* added, Appc (specs/appc.md): */
+    const char *appc_simple_prefix; /* --appc-simple-prefix URI: simple discovery under it */
+    const char *trust_keys;         /* --trust-keys DIR: verify discovered ACIs' signatures */
+    int appc_port;                  /* --appc-port: meta discovery's port (0: the scheme's) */
 };
 
 struct imported {
@@ -46,5 +51,8 @@ extern const struct source source_oci_archive;
 extern const struct source source_docker_registry;
 /* Added: containers/image "dir:" (schema2; schema1 is refused as unsupported). */
 extern const struct source source_dir;
+/* Added: Appc images, from a file (aci:) and by discovery (appc:); specs/appc.md. */
+extern const struct source source_aci;
+extern const struct source source_appc;
 
 #endif

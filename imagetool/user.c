@@ -23,9 +23,9 @@ static char *next_line(char **cursor)
     return line;
 }
 
-/* Find a passwd entry by name (name != NULL) or by uid; copies home. */
-static bool passwd_find(const char *passwd, const char *name, uint32_t uid, uint32_t *uid_out,
-                        uint32_t *gid_out, char **home_out)
+/* Find a passwd entry by name (name != NULL) or by uid; copies its name
+ * and home into u. */
+static bool passwd_find(const char *passwd, const char *name, uint32_t uid, struct resolved_user *u)
 {
     if (!passwd)
         return false;
@@ -37,9 +37,10 @@ static bool passwd_find(const char *passwd, const char *name, uint32_t uid, uint
             continue;
         if (name ? strcmp(e.name, name) != 0 : e.uid != uid)
             continue;
-        *uid_out = e.uid;
-        *gid_out = e.gid;
-        *home_out = xstrdup(e.home ? e.home : "/");
+        u->uid = e.uid;
+        u->gid = e.gid;
+        u->name = xstrdup(e.name);
+        u->home = xstrdup(e.home ? e.home : "/");
         return true;
     }
     return false;
@@ -104,7 +105,7 @@ static int resolve_user_part(int rootfd, const char *user, struct resolved_user 
         return -1;
     uint32_t uid = 0;
     bool numeric = !*user || parse_id(user, &uid) == 0;
-    if (passwd_find(passwd, numeric ? NULL : user, uid, &out->uid, &out->gid, &out->home))
+    if (passwd_find(passwd, numeric ? NULL : user, uid, out))
         return 0;
     if (!numeric)
         return error_setc(err, EXIT_INVALID, 0, "user \"%s\": no such user in the image's /etc/passwd", user);
@@ -128,7 +129,26 @@ static int resolve_group_part(int rootfd, const char *grp, struct resolved_user 
     return 0;
 }
 
-int user_resolve(int rootfd, const char *user_spec, struct resolved_user *out, struct error **err)
+/* Ids above 2^31-1 are refused: (uid_t)-1 makes setresuid(2) a no-op, so
+ * 4294967295 would leave the process running as root. */
+#define ID_MAX 2147483647u
+
+static int check_ids(const char *user_spec, const struct resolved_user *u, struct error **err)
+{
+    const char *what = u->uid > ID_MAX ? "uid" : u->gid > ID_MAX ? "gid" : NULL;
+    uint32_t bad = u->uid > ID_MAX ? u->uid : u->gid;
+    for (size_t i = 0; !what && i < u->n_additional_gids; i++)
+        if (u->additional_gids[i] > ID_MAX) {
+            what = "additional gid";
+            bad = u->additional_gids[i];
+        }
+    if (!what)
+        return 0;
+    return error_setc(err, EXIT_INVALID, 0, "user \"%s\": %s %u is outside 0..%u", user_spec ? user_spec : "",
+                      what, bad, ID_MAX);
+}
+
+static int resolve(int rootfd, const char *user_spec, struct resolved_user *out, struct error **err)
 {
     memset(out, 0, sizeof(*out));
     CLEANUP_FREE char *user = xstrdup(user_spec ? user_spec : "");
@@ -140,21 +160,34 @@ int user_resolve(int rootfd, const char *user_spec, struct resolved_user *out, s
         resolved_user_clear(out);
         return -1;
     }
-    uint32_t ignored;
-    if (grp || !*user || parse_id(user, &ignored) == 0)
+    /* Docker's rule: without an explicit group, the supplementary groups
+     * are those listing the user's passwd name (root by default). */
+    if (grp || out->name == NULL)
         return 0;
     CLEANUP_FREE char *group = NULL;
     if (etc_file_read(rootfd, "/etc/group", &group, err) < 0) {
         resolved_user_clear(out);
         return -1;
     }
-    collect_groups(group, user, out);
+    collect_groups(group, out->name, out);
+    return 0;
+}
+
+int user_resolve(int rootfd, const char *user_spec, struct resolved_user *out, struct error **err)
+{
+    if (resolve(rootfd, user_spec, out, err) < 0)
+        return -1;
+    if (check_ids(user_spec, out, err) < 0) {
+        resolved_user_clear(out);
+        return -1;
+    }
     return 0;
 }
 
 void resolved_user_clear(struct resolved_user *u)
 {
     free(u->additional_gids);
+    free(u->name);
     free(u->home);
     memset(u, 0, sizeof(*u));
 }

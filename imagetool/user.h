@@ -11,8 +11,9 @@
 
 struct resolved_user {
     uint32_t uid, gid;
-    uint32_t *additional_gids; /* only for a user named without a group */
+    uint32_t *additional_gids; /* groups listing the user, when no group is given */
     size_t n_additional_gids;
+    char *name;                /* the passwd entry's name, or NULL without one */
     char *home;                /* from /etc/passwd, or "/" when the user has no entry */
 };
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,23 +72,37 @@ int group_parse_line(char *line, struct group_entry *out)
     return 0;
 }
 
+/* Reopen an O_PATH fd of a regular file for reading, through /proc: no
+ * path lookup happens again, so nothing can be swapped in between. */
+static int reopen_for_read(int pathfd)
+{
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pathfd);
+    return open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+}
+
 int etc_file_read(int rootfd, const char *path, char **out, struct error **err)
 {
     *out = NULL;
-    /* O_NONBLOCK: a hostile image may make it a fifo; we only read regular files. */
-    CLEANUP_CLOSE int fd = open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-    if (fd < 0) {
+    /* O_PATH first: a hostile image may make it a fifo or a device node,
+     * which must not be opened at all (a fifo would block, a device open
+     * can have effects). Only a regular file is reopened for reading. */
+    CLEANUP_CLOSE int pathfd = open_in_root(rootfd, path, O_PATH | O_CLOEXEC, 0);
+    if (pathfd < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
         return error_setc(err, EXIT_INVALID, errno, "rootfs %s", path);
     }
     struct stat st;
-    if (fstat(fd, &st) < 0)
+    if (fstat(pathfd, &st) < 0)
         return error_set(err, errno, "rootfs %s", path);
     if (!S_ISREG(st.st_mode))
         return error_setc(err, EXIT_INVALID, 0, "rootfs %s: not a regular file", path);
     if ((uint64_t)st.st_size > ETC_FILE_MAX)
         return error_setc(err, EXIT_INVALID, 0, "rootfs %s: larger than %u bytes", path, ETC_FILE_MAX);
+    CLEANUP_CLOSE int fd = reopen_for_read(pathfd);
+    if (fd < 0)
+        return error_set(err, errno, "rootfs %s: reopen", path);
     size_t len;
     if (read_all_fd(fd, out, &len, err) < 0)
         return error_prefix(err, "rootfs %s", path);

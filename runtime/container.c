@@ -9,12 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "runtime/hooks.h"
 #include "runtime/linux/sync.h"
+#include "runtime/terminal/terminal.h"
 
 int container_load(const char *root, const char *id, struct container_state **st,
                    enum container_status *status, struct error **err)
@@ -25,8 +28,7 @@ int container_load(const char *root, const char *id, struct container_state **st
     return 0;
 }
 
-/* Lock the directory and load; the caller closes the returned fd. */
-static int open_locked(const char *root, const char *id, struct container_state **st,
+int container_open_locked(const char *root, const char *id, struct container_state **st,
                        enum container_status *status, struct error **err)
 {
     int fd = state_dir_open(root, id, err);
@@ -39,16 +41,56 @@ static int open_locked(const char *root, const char *id, struct container_state 
     return fd;
 }
 
+/* config.json of the bundle, for its hooks; NULL (and a warning) when it
+ * cannot be read any more. */
+static struct spec *bundle_spec(const char *bundle)
+{
+    CLEANUP_FREE char *path = xasprintf("%s/config.json", bundle);
+    CLEANUP_ERROR struct error *err = NULL;
+    struct spec *s = NULL;
+    if (spec_parse_file(path, &s, &err) < 0) {
+        log_warn("hooks: %s", err->msg);
+        return NULL;
+    }
+    return s;
+}
+
+static int signal_init(const struct container_state *st, int sig, struct error **err);
+
+/* After start: the poststart hooks; a failure kills the container. */
+static int poststart(const struct container_state *st, struct error **err)
+{
+    CLEANUP_SPEC struct spec *s = bundle_spec(st->bundle);
+    if (!hooks_any(s, HOOK_POSTSTART))
+        return 0;
+    CLEANUP_FREE char *json = hooks_state_json(s, st->id, st->bundle, st->pid, "running");
+    if (hooks_run(s, HOOK_POSTSTART, json, err) == 0)
+        return 0;
+    CLEANUP_ERROR struct error *ignored = NULL;
+    signal_init(st, SIGKILL, &ignored);
+    return -1;
+}
+
+static void poststop(const struct container_state *st)
+{
+    CLEANUP_SPEC struct spec *s = bundle_spec(st->bundle);
+    if (!hooks_any(s, HOOK_POSTSTOP))
+        return;
+    CLEANUP_FREE char *json = hooks_state_json(s, st->id, st->bundle, st->pid, "stopped");
+    hooks_run_warn(s, HOOK_POSTSTOP, json);
+}
+
 int container_start(const char *root, const char *id, struct error **err)
 {
     CLEANUP_STATE struct container_state *st = NULL;
     enum container_status status;
-    CLEANUP_CLOSE int dirfd = open_locked(root, id, &st, &status, err);
+    CLEANUP_CLOSE int dirfd = container_open_locked(root, id, &st, &status, err);
     if (dirfd < 0)
         return -1;
     if (status != STATUS_CREATED)
         return error_setc(err, EXIT_STATE, 0, "cannot start container %s: it is %s, not created",
                           id, container_status_name(status));
+    log_debug("%s: created, pid %d: opening the exec fifo", id, (int)st->pid);
     CLEANUP_FREE char *fifo = xasprintf("%s/%s/" STATE_EXEC_FIFO, root, id);
     CLEANUP_CLOSE int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
@@ -58,7 +100,8 @@ int container_start(const char *root, const char *id, struct error **err)
     if (write(fd, "0", 1) != 1)
         return error_set(err, errno, "start container %s: write %s", id, fifo);
     unlink(fifo);
-    return 0;
+    log_debug("%s: init told to exec its process", id);
+    return poststart(st, err);
 }
 
 /* Signal the init through a pidfd, after checking it is still the same
@@ -77,7 +120,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
 {
     CLEANUP_STATE struct container_state *st = NULL;
     enum container_status status;
-    CLEANUP_CLOSE int dirfd = open_locked(root, id, &st, &status, err);
+    CLEANUP_CLOSE int dirfd = container_open_locked(root, id, &st, &status, err);
     if (dirfd < 0)
         return -1;
     if (all) {
@@ -87,7 +130,12 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
     }
     if (status == STATUS_STOPPED)
         return error_setc(err, EXIT_STATE, 0, "container %s is not running", id);
-    return signal_init(st, sig, err);
+    if (signal_init(st, sig, err) < 0)
+        return -1;
+    /* A frozen task cannot die: as runc, SIGKILL thaws a paused container. */
+    if (status == STATUS_PAUSED && sig == SIGKILL)
+        return cgroup_freeze(st->cgroup, false, err);
+    return 0;
 }
 
 /* Wait (up to timeout_ms) for a process that is not our child to exit. */
@@ -127,39 +175,103 @@ static int destroy(const char *root, const struct container_state *st, struct er
 
 int container_delete(const char *root, const char *id, bool force, struct error **err)
 {
-    CLEANUP_CLOSE int dirfd = state_dir_open(root, id, err);
-    if (dirfd < 0) {
-        if (force && *err && (*err)->exit_class == EXIT_NOTFOUND) {
-            error_cleanup(err);
-            return 0;
-        }
-        return -1;
-    }
+    CLEANUP_ERROR struct error *e = NULL;
+    CLEANUP_CLOSE int dirfd = state_dir_open(root, id, &e);
+    if (dirfd < 0)
+        return force && e->exit_class == EXIT_NOTFOUND ? 0 : error_move(err, &e);
     CLEANUP_STATE struct container_state *st = NULL;
-    if (state_read(root, id, &st, err) < 0) {
-        if ((*err)->exit_class != EXIT_NOTFOUND)
-            return -1;
-        /* A create that died before writing its state: nothing runs. */
-        error_cleanup(err);
+    if (state_read(root, id, &st, &e) < 0) {
+        /* No state.json: a create that died before writing it (one in
+         * progress holds the lock we hold now): nothing runs. An unreadable
+         * one goes with --force only; the cgroup it named cannot be known. */
+        if (e->exit_class != EXIT_NOTFOUND && !force)
+            return error_move(err, &e);
+        if (e->exit_class != EXIT_NOTFOUND)
+            log_warn("delete %s: removing its state directory: %s", id, e->msg);
         return state_dir_remove(root, id, err);
     }
     enum container_status status = state_status(root, st);
-    if (status == STATUS_RUNNING && !force)
-        return error_setc(err, EXIT_STATE, 0,
-                          "cannot delete container %s: it is running (stop it or use --force)", id);
+    if ((status == STATUS_RUNNING || status == STATUS_PAUSED) && !force)
+        return error_setc(err, EXIT_STATE, 0, "cannot delete container %s: it is %s (stop it or use --force)", id,
+                          container_status_name(status));
     if (status != STATUS_STOPPED && kill_and_wait(st, err) < 0)
         return -1;
-    return destroy(root, st, err);
+    if (destroy(root, st, err) < 0)
+        return -1;
+    poststop(st);
+    return 0;
+}
+
+/* The pty master from the init: to the console socket, or kept to relay. */
+static int take_pty(struct launch *l, int master, struct error **err)
+{
+    if (master < 0)
+        return error_setc(err, EXIT_FAIL, 0, "process.terminal: the init sent no terminal");
+    if (l->console_socket == NULL) {
+        l->pty_master = master;
+        return 0;
+    }
+    int rc = terminal_send_master(l->console_socket, master, err);
+    close(master);
+    return rc;
+}
+
+/* The init made its mounts: prestart and createRuntime, here, then GO. */
+static int create_hooks(struct launch *l, struct error **err)
+{
+    CLEANUP_FREE char *json = hooks_state_json(l->spec, l->id, l->bundle, l->pid, "creating");
+    if (hooks_run(l->spec, HOOK_PRESTART, json, err) < 0 || hooks_run(l->spec, HOOK_CREATE_RUNTIME, json, err) < 0)
+        return -1;
+    if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
+        return error_set(err, errno, "signal the container's init");
+    return 0;
+}
+
+/* The init closed the sync socket without a word: reap it and say how it
+ * ended (a memory limit too small for the set-up shows as SIGKILL). */
+static int init_died(struct launch *l, struct error **err)
+{
+    int ws = 0;
+    pid_t r;
+    while ((r = waitpid(l->pid, &ws, 0)) < 0 && errno == EINTR)
+        ;
+    if (r == l->pid)
+        l->pid = 0;
+    if (r > 0 && WIFSIGNALED(ws))
+        return error_setc(err, EXIT_FAIL, 0, "the container's init was killed by signal %d (%s) during set-up",
+                          WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+    return error_setc(err, EXIT_FAIL, 0, "the container's init exited during set-up");
+}
+
+int launch_wait(struct launch *l, int until, struct error **err)
+{
+    for (;;) {
+        struct sync_msg m;
+        if (sync_recv(l->sync_fd, &m, err) < 0)
+            return -1;
+        if (m.type == SYNC_HOOKS) {
+            if (create_hooks(l, err) < 0)
+                return -1;
+            continue;
+        }
+        if (m.type == SYNC_PTY) {
+            if (take_pty(l, m.fd, err) < 0)
+                return -1;
+            continue;
+        }
+        if (m.fd >= 0)
+            close(m.fd);
+        if (m.type == until)
+            return 0;
+        if (m.type == SYNC_ERROR)
+            return sync_error(&m, err);
+        return init_died(l, err);
+    }
 }
 
 int container_run_wait_exec(struct launch *l, struct error **err)
 {
-    struct sync_msg m;
-    if (sync_recv(l->sync_fd, &m, err) < 0)
-        return -1;
-    if (m.type == SYNC_ERROR)
-        return sync_error(&m, err);
-    return 0; /* EOF: the exec closed the init's end */
+    return launch_wait(l, SYNC_EOF, err); /* EOF: the exec closed the init's end */
 }
 
 void container_run_cleanup(struct launch *l)
@@ -173,6 +285,18 @@ void container_run_cleanup(struct launch *l)
     }
     if (l->root && l->id && state_dir_remove(l->root, l->id, &err) < 0)
         log_warn("%s", err->msg);
+    if (hooks_any(l->spec, HOOK_POSTSTOP)) {
+        CLEANUP_FREE char *json = hooks_state_json(l->spec, l->id, l->bundle, l->pid, "stopped");
+        hooks_run_warn(l->spec, HOOK_POSTSTOP, json);
+    }
+}
+
+int launch_poststart(struct launch *l, struct error **err)
+{
+    if (!hooks_any(l->spec, HOOK_POSTSTART))
+        return 0;
+    CLEANUP_FREE char *json = hooks_state_json(l->spec, l->id, l->bundle, l->pid, "running");
+    return hooks_run(l->spec, HOOK_POSTSTART, json, err);
 }
 
 void launch_release(struct launch *l)
@@ -182,7 +306,11 @@ void launch_release(struct launch *l)
     if (l->sync_fd >= 0)
         close(l->sync_fd);
     cgroup_free(l->cgroup);
+    spec_free(l->spec);
+    free(l->bundle);
     free(l->root);
     free(l->id);
-    *l = (struct launch){ .pidfd = -1, .sync_fd = -1 };
+    if (l->pty_master >= 0)
+        close(l->pty_master);
+    *l = (struct launch){ .pidfd = -1, .sync_fd = -1, .pty_master = -1 };
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,14 +22,18 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/strv.h"
 #include "common/xalloc.h"
+#include "runtime/rootless.h"
 #include "runtime/container.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
+#include "runtime/linux/sysctl.h"
 #include "runtime/linux/userns.h"
 #include "runtime/security/security.h"
+#include "runtime/terminal/terminal.h"
 
 /* What create works with once the configuration is known to be good. */
 struct plan {
@@ -53,7 +58,8 @@ static void plan_release(struct plan *p)
 static int validate_namespaces(const struct spec *s, const struct ns_plan *ns, struct error **err)
 {
     if (!ns->wanted[NS_MNT])
-        return error_setc(err, EXIT_INVALID, 0, "linux.namespaces: a mount namespace is required");
+        log_warn("linux.namespaces: no mount namespace: the container shares the host's mount table; "
+                 "its mounts, devices, masked and read-only paths are not applied, the rootfs is only chroot'ed into");
     if ((s->hostname && *s->hostname) && !ns->wanted[NS_UTS])
         return error_setc(err, EXIT_INVALID, 0, "hostname: needs a uts namespace");
     if ((s->domainname && *s->domainname) && !ns->wanted[NS_UTS])
@@ -72,29 +78,40 @@ static int resolve_rootfs(struct plan *p, struct error **err)
     struct stat st;
     if (p->rootfs == NULL || stat(p->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
         return error_setc(err, EXIT_INVALID, p->rootfs ? ENOTDIR : errno, "root.path: %s", joined);
+    if (dir_is_empty(p->rootfs) == 1)
+        return error_setc(err, EXIT_INVALID, 0,
+                          "root.path %s: empty directory (an overlay bundle after imagetool umount? "
+                          "imagetool mount BUNDLE mounts it again)", joined);
     return 0;
 }
 
 static int load_config(struct plan *p, struct error **err)
 {
     const struct create_opts *o = p->o;
-    if (o->console_socket)
-        return error_setc(err, EXIT_INVALID, 0, "--console-socket: terminals are not supported yet");
     p->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
     if (p->bundle == NULL)
         return error_setc(err, EXIT_NOTFOUND, errno, "bundle %s", o->bundle ? o->bundle : ".");
     CLEANUP_FREE char *config = path_join(p->bundle, "config.json");
     if (spec_parse_file(config, &p->spec, err) < 0)
         return -1;
-    const struct spec *s = p->spec;
-    if (s->hooks)
-        log_warn("%s: hooks: not supported yet, ignored", config);
+    struct spec *s = p->spec;
+    if (o->listen_fds > 0 && s->process) {
+        /* runc's socket activation: the fds keep their numbers, and the
+         * container's pid 1 is who they are for. */
+        CLEANUP_FREE char *n = xasprintf("LISTEN_FDS=%d", o->listen_fds);
+        strv_append(&s->process->env, n);
+        strv_append(&s->process->env, "LISTEN_PID=1");
+    }
     if (s->oci_version == NULL || strncmp(s->oci_version, "1.", 2) != 0)
         return error_setc(err, EXIT_INVALID, 0, "%s: ociVersion: unsupported version '%s' (want 1.x)",
                           config, s->oci_version ? s->oci_version : "");
+    if (s->process && terminal_check(s->process->terminal, o->console_socket, !o->run || o->detach, err) < 0)
+        return -1;
+    if (rootless_check_config(s, err) < 0)
+        return -1;
     if (process_validate(s->process, err) < 0 || resolve_rootfs(p, err) < 0 ||
         ns_plan_build(s, &p->ns, err) < 0 || validate_namespaces(s, &p->ns, err) < 0 ||
-        security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
+        sysctl_validate(s, err) < 0 || security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
         return error_prefix(err, "%s", config);
     return 0;
 }
@@ -154,7 +171,15 @@ static int enter_in_order(const struct init_args *a, struct error **err)
 __attribute__((noreturn)) static void intermediate(struct init_args *a)
 {
     CLEANUP_ERROR struct error *err = NULL;
-    if (enter_in_order(a, &err) < 0) {
+    /* as the init: it holds host fds (after its maps when a user's parent writes them) */
+    if (!a->maps_by_user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        error_set(&err, errno, "prctl(PR_SET_DUMPABLE, 0)");
+        sync_send(a->sync_fd, SYNC_ERROR, err);
+        _exit(1);
+    }
+    if (enter_in_order(a, &err) < 0 ||
+        (a->maps_by_user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 &&
+         error_set(&err, errno, "prctl(PR_SET_DUMPABLE, 0)") < 0)) {
         sync_send(a->sync_fd, SYNC_ERROR, err);
         _exit(1);
     }
@@ -185,6 +210,7 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
                         int *pidfd, bool *into_cgroup, struct error **err)
 {
     CLEANUP_FREE char *state_json = initial_state_json(p);
+    pid_t self = getpid();
     CLEANUP_CLOSE int cgfd = l->cgroup ? cgroup_join_v2_fd(l->cgroup) : -1;
     struct clone_args ca = {
         .flags = (uint64_t)p->ns.clone_flags | CLONE_PIDFD | (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
@@ -200,6 +226,10 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
         cgfd = -1;
     }
     *into_cgroup = cgfd >= 0;
+    if (pid < 0 && p->ns.wanted[NS_USER] && geteuid() != 0 && (errno == EPERM || errno == ENOSPC || errno == EACCES))
+        return error_setc(err, EXIT_PERM, errno,
+                          "user namespaces are not allowed for this user "
+                          "(sysctl kernel.unprivileged_userns_clone or user.max_user_namespaces)");
     if (pid < 0)
         return error_set(err, errno, "clone the container's init");
     if (pid == 0) {
@@ -213,10 +243,15 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
             .state_json = state_json,
             .no_pivot = p->o->no_pivot,
             .sync_fd = child_sock,
+            .parent_pid = self,
             .start_fd = start_fd,
-            .preserve_fds = p->o->preserve_fds,
+            .preserve_fds = p->o->listen_fds + p->o->preserve_fds,
+            .keyring_id = p->o->no_new_keyring ? NULL : p->o->id,
+            .id = p->o->id,
+            .bundle = p->bundle,
             .cgroup = l->cgroup,
             .join_cgroup_v1 = l->cgroup && init_joins_v1(p),
+            .maps_by_user = p->ns.wanted[NS_USER] && geteuid() != 0,
         };
         if (p->ns.two_step)
             intermediate(&a);
@@ -276,23 +311,24 @@ static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup,
         return -1;
     bool v1_left = !init_joins_v1(p) && cgroup_detect_mode() != CGROUP_MODE_V2;
     bool v2_left = !into_cgroup && cgroup_detect_mode() != CGROUP_MODE_V1;
-    if ((v1_left || v2_left) && cgroup_enter(l->cgroup, l->pid, err) < 0)
+    if ((v1_left || v2_left) && l->cgroup && cgroup_enter(l->cgroup, l->pid, err) < 0)
         return error_prefix(err, "cgroup");
-    if (sync_send(l->sync_fd, SYNC_GO, NULL) < 0)
+    if (sync_send_value(l->sync_fd, SYNC_GO, l->pid) < 0)
         return error_set(err, errno, "signal the container's init");
     return 0;
 }
 
-static int wait_ready(const struct launch *l, struct error **err)
+/* The container is recorded (state.json with its pid, the pid file): only
+ * now may the init go on to exec (run) or to wait for start (create, whose
+ * init says when it no longer dies with us). launch_wait runs the hooks and
+ * takes the terminal the init sends on the way. */
+static int release_init(const struct plan *p, struct launch *l, struct error **err)
 {
-    struct sync_msg m;
-    if (sync_recv(l->sync_fd, &m, err) < 0)
+    if (launch_wait(l, SYNC_READY, err) < 0 || write_pid_file(p->o->pid_file, l->pid, err) < 0)
         return -1;
-    if (m.type == SYNC_ERROR)
-        return sync_error(&m, err);
-    if (m.type != SYNC_READY)
-        return error_setc(err, EXIT_FAIL, 0, "the container's init exited during set-up");
-    return 0;
+    if (sync_send(l->sync_fd, SYNC_RECORDED, NULL) < 0)
+        return error_set(err, errno, "signal the container's init");
+    return p->o->run ? 0 : launch_wait(l, SYNC_DETACHED, err);
 }
 
 static int record_state(const struct plan *p, const struct launch *l, struct error **err)
@@ -318,17 +354,6 @@ static int record_state(const struct plan *p, const struct launch *l, struct err
     st->annotations = NULL;
     st->n_annotations = 0;
     return rc;
-}
-
-static int write_pid_file(const char *path, pid_t pid, struct error **err)
-{
-    if (path == NULL)
-        return 0;
-    char buf[32];
-    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-    if (write_file_replace(path, buf, n, 0644, err) < 0)
-        return error_prefix(err, "--pid-file");
-    return 0;
 }
 
 /* Undo a failed create: the init dies (taking its mount namespace with it),
@@ -368,46 +393,65 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     l->sync_fd = sv[0];
     CLEANUP_CLOSE int child_sock = sv[1];
     const struct spec_linux *lx = p->spec->linux_;
-    if (cgroup_new(lx ? lx->cgroups_path : NULL, p->o->id, &l->cgroup, err) < 0)
+    CLEANUP_FREE char *rootless_path = NULL;
+    bool rootless = rootless_cgroups();
+    if (rootless && rootless_cgroup_path(lx, p->o->id, p->root, &rootless_path, err) < 0)
+        return -1;
+    bool no_cgroup = rootless && rootless_path == NULL;
+    const char *cg_path = rootless ? rootless_path : lx ? lx->cgroups_path : NULL;
+    if (!no_cgroup && cgroup_new(cg_path, p->o->id, &l->cgroup, err) < 0)
         return error_prefix(err, "cgroup");
+    log_debug("%s: cgroup planned, writing the first state.json", p->o->id);
     /* A first state.json (pid 0: "creating") names the cgroup before it
      * exists, so that delete --force can clean up after a create killed
      * from here on. */
     if (record_state(p, l, err) < 0)
         return -1;
-    if (cgroup_create(l->cgroup, lx ? lx->resources : NULL, 0, err) < 0) {
+    if (!no_cgroup && cgroup_create(l->cgroup, lx ? lx->resources : NULL, 0, err) < 0) {
         cgroup_free(l->cgroup);
         l->cgroup = NULL;
         return error_prefix(err, "cgroup");
     }
+    log_debug("%s: cgroup created", p->o->id);
+    /* An init in a frozen cgroup would stop before its first step, and
+     * create with it (a pre-existing frozen cgroupsPath): refuse at once. */
+    if (l->cgroup && cgroup_is_freezing(l->cgroup))
+        return error_setc(err, EXIT_STATE, 0, "container's cgroup unexpectedly frozen (%s)",
+                          cgroup_path_of(l->cgroup, "freezer"));
     if (ns_join_pid_for_children(&p->ns, err) < 0)
         return -1;
     bool into_cgroup;
     l->pid = clone_init(p, l, child_sock, start_fd, &l->pidfd, &into_cgroup, err);
     ns_reset_pid_for_children(&p->ns);
+    /* Only the init may hold its end: when it dies, we read EOF, not hang. */
+    close(TAKE_FD(child_sock));
     if (l->pid < 0) {
         l->pid = 0;
         return -1;
     }
-    /* state.json is written while the init sets itself up. With run, the
-     * init goes on to exec without waiting: its errors, or the EOF of its
-     * exec, reach container_run_wait_exec. */
+    log_debug("%s: init cloned as pid %d%s", p->o->id, (int)l->pid, into_cgroup ? " into its cgroup" : "");
+    /* state.json is written while the init sets itself up; the init waits
+     * for release_init. With run, its later errors, or the EOF of its exec,
+     * reach container_run_wait_exec. */
     if (set_up_init(p, l, into_cgroup, err) < 0 || record_state(p, l, err) < 0)
         return -1;
-    if (!p->o->run && wait_ready(l, err) < 0)
+    log_debug("%s: state.json written, waiting for the init", p->o->id);
+    if (release_init(p, l, err) < 0)
         return -1;
-    return write_pid_file(p->o->pid_file, l->pid, err);
+    log_debug("%s: init released%s", p->o->id, p->o->run ? "" : ", waiting for start");
+    return 0;
 }
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,
                      struct error **err)
 {
-    *l = (struct launch){ .pidfd = -1, .sync_fd = -1 };
+    *l = (struct launch){ .pidfd = -1, .sync_fd = -1, .pty_master = -1, .console_socket = o->console_socket };
     struct plan p = { .o = o, .root = root };
     if (state_check_id(o->id, err) < 0 || load_config(&p, err) < 0) {
         plan_release(&p);
         return -1;
     }
+    log_debug("%s: config %s/config.json valid, rootfs %s", o->id, p.bundle, p.rootfs);
     CLEANUP_CLOSE int dirfd = p.dirfd = state_dir_create(root, o->id, err);
     if (dirfd < 0) {
         plan_release(&p);
@@ -416,11 +460,15 @@ int container_create(const char *root, const struct create_opts *o, struct launc
     l->root = xstrdup(root);
     l->id = xstrdup(o->id);
     l->own_pidns = ns_new(&p.ns, NS_PID);
+    /* run's poststart and poststop, and a failed create's poststop. */
+    l->spec = p.spec;
+    l->bundle = xstrdup(p.bundle);
     int rc = launch_init(&p, l, err);
     if (rc < 0) {
         undo_create(l);
         launch_release(l);
     }
+    p.spec = NULL; /* the launch's now */
     plan_release(&p);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "runtime/cmd/cmd.h"
+#include "runtime/rootless.h"
 #include "runtime/security/cloned_binary.h"
 
 #define RUNTIME_VERSION "0.1.0"
@@ -15,16 +16,19 @@
 
 static const struct cli_command *const commands[] = {
     &cmd_create, &cmd_start, &cmd_run, &cmd_state, &cmd_kill, &cmd_delete, &cmd_list, &cmd_spec,
-    &cmd_features, &cmd_exec, &cmd_pause, &cmd_resume, &cmd_update, &cmd_ps, NULL,
+    &cmd_features, &cmd_exec, &cmd_pause, &cmd_resume, &cmd_update, &cmd_ps, &cmd_events,
+    &cmd_checkpoint, &cmd_restore, NULL,
 };
 
 static const struct cli_option globals[] = {
-    { 0, "root", CLI_ARG, "DIR", "state directory", RUNTIME_DEFAULT_ROOT, 0 },
+    { 0, "root", CLI_ARG, "DIR", "state directory",
+      RUNTIME_DEFAULT_ROOT ", or $XDG_RUNTIME_DIR/runtime when not root (runc's rule)", 0 },
     { 0, "log", CLI_ARG, "FILE", "write log lines to FILE", "stderr", 0 },
     { 0, "log-format", CLI_ARG, "text|json", "format of the log lines", "text", 0 },
     { 0, "debug", CLI_NOARG, NULL, "log debug lines too", NULL, 0 },
-    { 0, "systemd-cgroup", CLI_NOARG, NULL, "accepted (cgroupsPath slice:prefix:name is understood)", NULL, 0 },
-    { 0, "rootless", CLI_ARG, "VALUE", "accepted and ignored (runc compatibility)", NULL, 0 },
+    { 0, "systemd-cgroup", CLI_NOARG, NULL, "systemd as the cgroup manager: create and run refuse it where systemd does not run", NULL, 0 },
+    { 0, "rootless", CLI_ARG, "auto|true|false",
+      "rootless rules when not root (auto); true: also skip limits that cannot be applied", "auto", 0 },
     { 0, "criu", CLI_ARG, "PATH", "accepted and ignored (runc compatibility)", NULL, 0 },
     { 0 },
 };
@@ -45,6 +49,8 @@ static int global(const struct cli_option *opt, const char *value, void *ctx, st
         g->debug = true;
     else if (strcmp(name, "systemd-cgroup") == 0)
         g->systemd_cgroup = true;
+    else if (strcmp(name, "rootless") == 0)
+        return rootless_set_flag(value, err);
     return 0;
 }
 
@@ -69,7 +75,7 @@ static const struct cli_program program = {
 
 int main(int argc, char **argv)
 {
-    struct global_opts g = { .root = RUNTIME_DEFAULT_ROOT };
+    struct global_opts g = { .root = rootless_state_root() };
     log_set_program("runtime");
     return cli_main(&program, argc, argv, &g);
 }

@@ -17,7 +17,7 @@
 #include "common/json.h"
 #include "common/xalloc.h"
 
-static const char *const status_names[] = { "creating", "created", "running", "stopped" };
+static const char *const status_names[] = { "creating", "created", "running", "stopped", "paused" };
 
 const char *container_status_name(enum container_status s) { return status_names[s]; }
 
@@ -142,11 +142,11 @@ static void emit_common(yajl_gen g, const struct container_state *st, const char
     }
 }
 
-void state_emit_public(yajl_gen g, const struct container_state *st, enum container_status status)
+void state_emit_public(yajl_gen g, const struct container_state *st, enum container_status status, const char *owner)
 {
     jg_obj_open(g);
     emit_common(g, st, status_names[status], status == STATUS_STOPPED ? 0 : st->pid);
-    jg_key_str(g, "owner", "");
+    jg_key_str(g, "owner", owner);
     jg_obj_close(g);
 }
 
@@ -173,24 +173,7 @@ int state_write(const char *root, const struct container_state *st, struct error
     size_t len;
     const char *text = jg_text(g, &len);
     CLEANUP_FREE char *path = xasprintf("%s/%s/" STATE_FILE, root, st->id);
-    return write_file_replace(path, text, len, 0600, err);
-}
-
-int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
-{
-    /* Readers never see a partial file (rename), but no fsync: this state
-     * lives on /run and means nothing after a reboot, and fsync costs more
-     * than the rest of a container start. */
-    CLEANUP_FREE char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
-    CLEANUP_CLOSE int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        return error_set(err, errno, "create %s", tmp);
-    if (write_all(fd, buf, len) < 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return error_set(err, e, "write %s", path);
-    }
-    return 0;
+    return write_file_atomic(path, text, len, 0600, err);
 }
 
 static int parse_annotations(yajl_val v, struct container_state *st, struct error **err)
@@ -265,11 +248,9 @@ int state_read(const char *root, const char *id, struct container_state **out, s
     CLEANUP_FREE char *path = xasprintf("%s/%s/" STATE_FILE, root, id);
     CLEANUP_FREE char *text = NULL;
     size_t len;
-    if (read_file(path, &text, &len, err) < 0) {
-        if ((*err)->errnum == ENOENT)
-            return not_found(id, err);
-        return -1;
-    }
+    CLEANUP_ERROR struct error *e = NULL;
+    if (read_file(path, &text, &len, &e) < 0)
+        return e->errnum == ENOENT ? not_found(id, err) : error_move(err, &e);
     CLEANUP_JSON yajl_val v = NULL;
     if (json_parse(text, len, path, &v, err) < 0)
         return -1;
@@ -314,6 +295,19 @@ enum container_status state_status(const char *root, const struct container_stat
         return STATUS_CREATING; /* create has not cloned the init yet (or was killed) */
     if (st->pid < 0 || proc_start_time(st->pid) != st->pid_start_time || st->pid_start_time == 0)
         return STATUS_STOPPED;
+    if (st->cgroup && cgroup_is_frozen(st->cgroup))
+        return STATUS_PAUSED;
     CLEANUP_FREE char *fifo = xasprintf("%s/%s/" STATE_EXEC_FIFO, root, st->id);
     return path_exists(fifo) ? STATUS_CREATED : STATUS_RUNNING;
+}
+
+int write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+    if (path == NULL)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    if (write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
+        return error_prefix(err, "--pid-file");
+    return 0;
 }

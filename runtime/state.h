@@ -18,7 +18,7 @@
 #define STATE_FILE "state.json"
 #define STATE_EXEC_FIFO "exec.fifo"
 
-enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED };
+enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
 const char *container_status_name(enum container_status s);
 
 struct container_state {
@@ -58,16 +58,18 @@ int state_write(const char *root, const struct container_state *st, struct error
 int state_read(const char *root, const char *id, struct container_state **out, struct error **err);
 
 /* The live truth: creating while no init is recorded yet (pid 0); stopped
- * unless st->pid is alive with the recorded start time; created while the
- * exec fifo exists; running otherwise. */
+ * unless st->pid is alive with the recorded start time; paused while its
+ * cgroup is frozen (as runc, before created); created while the exec fifo
+ * exists; running otherwise. */
 enum container_status state_status(const char *root, const struct container_state *st);
 /* Start time of a process (field 22 of /proc/PID/stat), 0 if gone. */
 uint64_t proc_start_time(pid_t pid);
 
-/* Replace a file atomically for readers (temporary + rename), without fsync. */
-int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
-
 /* The runtime-spec / runc `state` JSON object. */
-void state_emit_public(yajl_gen g, const struct container_state *st, enum container_status status);
+/* owner: "" for state (as runc), the owner's user name for list */
+void state_emit_public(yajl_gen g, const struct container_state *st, enum container_status status, const char *owner);
+
+/* --pid-file of create, run and exec: the pid, written atomically (NULL: nothing). */
+int write_pid_file(const char *path, pid_t pid, struct error **err);
 
 #endif

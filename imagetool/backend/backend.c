@@ -5,10 +5,13 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/strv.h"
+#include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
+#include "imagetool/backend/loop.h"
 
-static const struct backend *const backends[] = { &backend_copy, &backend_overlay };
+static const struct backend *const backends[] = { &backend_copy, &backend_overlay, &backend_squashfs };
 
 int backend_find(const char *name, const struct backend **out, struct error **err)
 {
@@ -18,7 +21,19 @@ int backend_find(const char *name, const struct backend **out, struct error **er
             return 0;
         }
     }
-    return error_setc(err, EXIT_USAGE, 0, "--backend: unknown backend \"%s\" (copy or overlay)", name);
+    return error_setc(err, EXIT_USAGE, 0, "--backend: unknown backend \"%s\" (copy, overlay or squashfs)", name);
+}
+
+const struct backend *backend_default(void)
+{
+    if (loop_available())
+        return &backend_squashfs;
+    if (overlay_available()) {
+        log_info("no loop devices or squashfs here: using the overlay backend");
+        return &backend_overlay;
+    }
+    log_info("no overlayfs here: using the copy backend");
+    return &backend_copy;
 }
 
 int backend_check_layers(const struct manifest *m, const struct image_config *c, struct error **err)
@@ -43,7 +58,8 @@ int bundle_record_write(const char *bundle, const char *backend, const char *ima
     return write_file_atomic(path, text, len, 0644, err);
 }
 
-int bundle_record_read(const char *bundle, const struct backend **out, struct error **err)
+/* One string member of BUNDLE's record; a missing one is EXIT_INVALID. */
+static int record_string(const char *bundle, const char *key, char **out, struct error **err)
 {
     CLEANUP_FREE char *path = path_join(bundle, BUNDLE_RECORD);
     if (!path_exists(bundle))
@@ -52,11 +68,26 @@ int bundle_record_read(const char *bundle, const struct backend **out, struct er
         return error_setc(err, EXIT_NOTFOUND, 0, "%s: not a bundle made by imagetool (no %s)", bundle,
                           BUNDLE_RECORD);
     CLEANUP_JSON yajl_val v = NULL;
-    const char *name = NULL;
-    if (json_parse_file(path, &v, err) < 0 || json_get_string(v, "", "backend", &name, err) < 0)
+    const char *value = NULL;
+    if (json_parse_file(path, &v, err) < 0 || json_get_string(v, "", key, &value, err) < 0)
         return -1;
-    if (!name)
-        return error_setc(err, EXIT_INVALID, 0, "%s: backend: missing", path);
+    if (!value)
+        return error_setc(err, EXIT_INVALID, 0, "%s: %s: missing", path, key);
+    *out = xstrdup(value);
+    return 0;
+}
+
+int bundle_record_image(const char *bundle, char **digest, struct error **err)
+{
+    return record_string(bundle, "image", digest, err);
+}
+
+int bundle_record_read(const char *bundle, const struct backend **out, struct error **err)
+{
+    CLEANUP_FREE char *path = path_join(bundle, BUNDLE_RECORD);
+    CLEANUP_FREE char *name = NULL;
+    if (record_string(bundle, "backend", &name, err) < 0)
+        return -1;
     if (backend_find(name, out, err) < 0) {
         (*err)->exit_class = EXIT_INVALID;
         return error_prefix(err, "%s", path);

@@ -22,13 +22,23 @@ struct backend {
                   struct error **err);
     /* Undo what create mounted; an unmounted bundle is fine. */
     int (*release)(const char *bundle, struct error **err);
+    /* Mount again what create mounted (after umount or a reboot); a rootfs
+     * mounted already is EXIT_STATE. NULL: the backend mounts nothing. */
+    int (*mount)(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
+                 struct error **err);
 };
 
 extern const struct backend backend_copy;
 extern const struct backend backend_overlay;
+extern const struct backend backend_squashfs;
 
-/* "copy" or "overlay"; anything else is EXIT_USAGE. */
+/* "copy", "overlay" or "squashfs"; anything else is EXIT_USAGE. */
 int backend_find(const char *name, const struct backend **out, struct error **err);
+
+/* The fastest backend this host supports: squashfs (loop devices, squashfs
+ * and overlayfs, initial user namespace), else overlay, else copy. A
+ * fallback says so in one info line. */
+const struct backend *backend_default(void);
 
 /* Layer i's diff_id, after checking the config lists one per layer. */
 int backend_check_layers(const struct manifest *m, const struct image_config *c, struct error **err);
@@ -37,5 +47,7 @@ int backend_check_layers(const struct manifest *m, const struct image_config *c,
 int bundle_record_write(const char *bundle, const char *backend, const char *image_digest, struct error **err);
 /* A missing record is EXIT_NOTFOUND ("not a bundle made by imagetool"). */
 int bundle_record_read(const char *bundle, const struct backend **out, struct error **err);
+/* The record's image digest (caller frees). */
+int bundle_record_image(const char *bundle, char **digest, struct error **err);
 
 #endif

@@ -9,16 +9,15 @@
 #include "common/log.h"
 #include "imagetool/backend/bundle.h"
 
-static int dir_is_empty(const char *path, bool *empty, struct error **err)
+/* A bundle's rootfs is untrusted image content (setuid binaries, 0666
+ * device nodes): the bundle directory is the owner's alone, so no other
+ * local user can reach it. */
+#define BUNDLE_DIR_MODE 0700
+
+static int private_bundle(const char *path, struct error **err)
 {
-    CLEANUP_CLOSEDIR DIR *d = opendir(path);
-    if (!d)
-        return error_set(err, errno, "open bundle %s", path);
-    struct dirent *e;
-    *empty = true;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            *empty = false;
+    if (chmod(path, BUNDLE_DIR_MODE) < 0)
+        return error_set(err, errno, "bundle: chmod %s", path);
     return 0;
 }
 
@@ -27,21 +26,21 @@ int bundle_prepare(const char *path, bool *created, struct error **err)
     struct stat st;
     *created = false;
     if (lstat(path, &st) == 0) {
-        bool empty = false;
         if (!S_ISDIR(st.st_mode))
             return error_setc(err, EXIT_STATE, 0, "bundle %s exists and is not a directory", path);
-        if (dir_is_empty(path, &empty, err) < 0)
-            return -1;
+        int empty = dir_is_empty(path);
+        if (empty < 0)
+            return error_set(err, errno, "open bundle %s", path);
         if (!empty)
             return error_setc(err, EXIT_STATE, 0, "bundle %s exists and is not empty", path);
-        return 0;
+        return private_bundle(path, err);
     }
     if (errno != ENOENT)
         return error_set(err, errno, "bundle %s", path);
     if (mkdir_p(path, 0755, err) < 0)
         return error_prefix(err, "bundle");
     *created = true;
-    return 0;
+    return private_bundle(path, err);
 }
 
 static const char *const bundle_entries[] = { "config.json", BUNDLE_ROOTFS, OVERLAY_DIR, BUNDLE_RECORD };
@@ -72,6 +71,9 @@ int bundle_remove(const char *path, struct error **err)
     const struct backend *b;
     if (bundle_record_read(path, &b, err) < 0)
         return -1;
+    int pid = bundle_user_pid(path);
+    if (pid > 0)
+        return error_setc(err, EXIT_STATE, 0, "bundle %s is in use: process %d has its root there", path, pid);
     if (b->release(path, err) < 0)
         return -1;
     return rm_rf(path, err);

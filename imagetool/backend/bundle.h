@@ -14,7 +14,11 @@ int bundle_prepare(const char *path, bool *created, struct error **err);
 /* Undo a failed unpack: release the backend's mount, then remove the
  * directory (created) or what unpack put in it. Best effort, logs failures. */
 void bundle_discard(const char *path, bool created, const struct backend *b);
-/* umount then rm -rf; refuses a directory that is not an imagetool bundle. */
+/* The pid of a process whose root is the bundle's rootfs or lies inside
+ * the bundle, or 0. */
+int bundle_user_pid(const char *path);
+/* umount then rm -rf; refuses a directory that is not an imagetool bundle,
+ * and one a process still has as its root (EXIT_STATE). */
 int bundle_remove(const char *path, struct error **err);
 
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/fs.h"
@@ -10,12 +11,31 @@
 #include "imagetool/layer/layer.h"
 
 static int apply_one(struct store *s, const struct descriptor *layer, const char *diff_id, int rootfd,
-                     struct error **err)
+                     struct layer_rootless *rootless, struct error **err)
 {
     CLEANUP_CLOSE int fd = store_blob_open(s, layer->digest, err);
     if (fd < 0)
         return -1;
-    return layer_apply(fd, rootfd, diff_id, WHITEOUT_APPLY, err);
+    return layer_apply_with(fd, rootfd, diff_id, WHITEOUT_APPLY, rootless, err);
+}
+
+/* Every layer in order; not root, directory modes that shut the owner out
+ * are set once all layers are in (specs/rootless.md). */
+static int apply_all(struct store *s, const struct manifest *m, const struct image_config *c, int rootfd,
+                     struct error **err)
+{
+    struct layer_rootless *rootless = geteuid() == 0 ? NULL : layer_rootless_new();
+    int rc = 0;
+    for (size_t i = 0; i < m->n_layers && rc == 0; i++) {
+        log_debug("applying layer %zu/%zu %s", i + 1, m->n_layers, m->layers[i].digest);
+        rc = apply_one(s, &m->layers[i], c->diff_ids[i], rootfd, rootless, err);
+        if (rc < 0)
+            error_prefix(err, "layer %zu (%s)", i + 1, m->layers[i].digest);
+    }
+    if (rc == 0 && rootless)
+        rc = layer_rootless_finish(rootless, rootfd, err);
+    layer_rootless_free(rootless);
+    return rc;
 }
 
 static int copy_create(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
@@ -29,12 +49,7 @@ static int copy_create(struct store *s, const struct manifest *m, const struct i
     CLEANUP_CLOSE int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return error_set(err, errno, "open %s", rootfs);
-    for (size_t i = 0; i < m->n_layers; i++) {
-        log_debug("applying layer %zu/%zu %s", i + 1, m->n_layers, m->layers[i].digest);
-        if (apply_one(s, &m->layers[i], c->diff_ids[i], rootfd, err) < 0)
-            return error_prefix(err, "layer %zu (%s)", i + 1, m->layers[i].digest);
-    }
-    return 0;
+    return apply_all(s, m, c, rootfd, err);
 }
 
 static int copy_release(const char *bundle, struct error **err)

@@ -3,6 +3,7 @@
  * upper and work = BUNDLE/.overlay/{upper,work}). A second bundle of the
  * same image costs a mount, whatever the image's size. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -15,47 +16,44 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
+#include "imagetool/backend/below_view.h"
 #include "imagetool/backend/overlay_mount.h"
-
-static int make_dirs(const char *bundle, struct overlay_dirs *d, struct error **err)
-{
-    d->rootfs = path_join(bundle, BUNDLE_ROOTFS);
-    CLEANUP_FREE char *base = path_join(bundle, OVERLAY_DIR);
-    d->upper = path_join(base, "upper");
-    d->work = path_join(base, "work");
-    const char *const dirs[] = { base, d->upper, d->work, d->rootfs };
-    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-        if (mkdir(dirs[i], 0755) < 0)
-            return error_set(err, errno, "mkdir %s", dirs[i]);
-    return 0;
-}
 
 /* Lower dirs, top layer first; an image without layers gets one empty dir. */
 static int lower_dirs(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
                       char ***out, struct error **err)
 {
-    for (size_t i = m->n_layers; i-- > 0;) {
+    CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids), **bottom_first = NULL;
+    for (size_t i = 0; i < m->n_layers; i++) { /* each with the view of those below */
         CLEANUP_FREE char *dir = NULL;
-        if (store_layer_ensure(s, m->layers[i].digest, c->diff_ids[i], &dir, err) < 0)
+        struct below_view v;
+        struct store_layer l = { .blob_digest = m->layers[i].digest, .diff_id = c->diff_ids[i],
+                                 .chain_id = chain[i], .below = below_view_init(&v, bottom_first, false) };
+        int r = store_layer_ensure(s, &l, &dir, err);
+        below_view_clear(&v);
+        if (r < 0)
             return error_prefix(err, "layer %zu (%s)", i + 1, m->layers[i].digest);
-        strv_append(out, dir);
+        strv_append(&bottom_first, dir);
     }
+    for (size_t i = m->n_layers; i-- > 0;)
+        strv_append(out, bottom_first[i]);
     if (m->n_layers == 0) {
         CLEANUP_FREE char *empty = xasprintf("%s/%s/empty", bundle, OVERLAY_DIR);
-        if (mkdir(empty, 0755) < 0)
+        if (mkdir(empty, 0755) < 0 && errno != EEXIST)
             return error_set(err, errno, "mkdir %s", empty);
         strv_append(out, empty);
     }
     return 0;
 }
 
-static int overlay_create(struct store *s, const struct manifest *m, const struct image_config *c,
-                          const char *bundle, struct error **err)
+/* create (fresh) or mount again over the bundle's own upper dir */
+static int overlay_setup(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
+                         bool fresh, struct error **err)
 {
     if (backend_check_layers(m, c, err) < 0)
         return -1;
     struct overlay_dirs d = { 0 };
-    int r = make_dirs(bundle, &d, err);
+    int r = overlay_dirs_setup(bundle, fresh, &d, err);
     if (r == 0)
         r = lower_dirs(s, m, c, bundle, &d.lower, err);
     if (r == 0)
@@ -64,18 +62,21 @@ static int overlay_create(struct store *s, const struct manifest *m, const struc
     return r;
 }
 
-static int overlay_release(const char *bundle, struct error **err)
+static int overlay_create(struct store *s, const struct manifest *m, const struct image_config *c,
+                          const char *bundle, struct error **err)
 {
-    CLEANUP_FREE char *rootfs = path_join(bundle, BUNDLE_ROOTFS);
-    if (umount2(rootfs, UMOUNT_NOFOLLOW) == 0 || errno == EINVAL || errno == ENOENT)
-        return 0;
-    if (errno == EBUSY)
-        return error_setc(err, EXIT_STATE, errno, "umount %s (a container still uses it?)", rootfs);
-    return error_set(err, errno, "umount %s", rootfs);
+    return overlay_setup(s, m, c, bundle, true, err);
+}
+
+static int overlay_remount(struct store *s, const struct manifest *m, const struct image_config *c,
+                           const char *bundle, struct error **err)
+{
+    return overlay_setup(s, m, c, bundle, false, err);
 }
 
 const struct backend backend_overlay = {
     .name = "overlay",
     .create = overlay_create,
-    .release = overlay_release,
+    .release = overlay_unmount,
+    .mount = overlay_remount,
 };

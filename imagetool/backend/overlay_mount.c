@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fs.h"
+#include "imagetool/backend/backend.h"
 #include "common/spec.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
@@ -94,4 +97,45 @@ int overlay_mount(const struct overlay_dirs *d, struct error **err)
 {
     int r = mount_new_api(d, err);
     return r == 1 ? mount_legacy(d, err) : r;
+}
+
+void overlay_dir_names(const char *bundle, struct overlay_dirs *d)
+{
+    d->rootfs = path_join(bundle, BUNDLE_ROOTFS);
+    CLEANUP_FREE char *base = path_join(bundle, OVERLAY_DIR);
+    d->upper = path_join(base, "upper");
+    d->work = path_join(base, "work");
+}
+
+int overlay_make_dirs(const char *bundle, struct overlay_dirs *d, struct error **err)
+{
+    overlay_dir_names(bundle, d);
+    CLEANUP_FREE char *base = path_join(bundle, OVERLAY_DIR);
+    const char *const dirs[] = { base, d->upper, d->work, d->rootfs };
+    /* .overlay/ holds the container's writes: 0700 like the bundle; upper
+     * and work keep 0755 so the overlay's root is not 0700 inside */
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        if (mkdir(dirs[i], i == 0 ? 0700 : 0755) < 0)
+            return error_set(err, errno, "mkdir %s", dirs[i]);
+    return 0;
+}
+
+int overlay_dirs_setup(const char *bundle, bool fresh, struct overlay_dirs *d, struct error **err)
+{
+    if (fresh)
+        return overlay_make_dirs(bundle, d, err);
+    overlay_dir_names(bundle, d);
+    if (is_mount_point(d->rootfs) == 1)
+        return error_setc(err, EXIT_STATE, 0, "%s is mounted already", d->rootfs);
+    return 0;
+}
+
+int overlay_unmount(const char *bundle, struct error **err)
+{
+    CLEANUP_FREE char *rootfs = path_join(bundle, BUNDLE_ROOTFS);
+    if (umount2(rootfs, UMOUNT_NOFOLLOW) == 0 || errno == EINVAL || errno == ENOENT)
+        return 0;
+    if (errno == EBUSY)
+        return error_setc(err, EXIT_STATE, errno, "umount %s (a container still uses it?)", rootfs);
+    return error_set(err, errno, "umount %s", rootfs);
 }

@@ -2,6 +2,8 @@
 #ifndef IMAGETOOL_BACKEND_OVERLAY_MOUNT_H
 #define IMAGETOOL_BACKEND_OVERLAY_MOUNT_H
 
+#include <stdbool.h>
+
 #include "common/error.h"
 
 struct overlay_dirs {
@@ -14,5 +16,14 @@ struct overlay_dirs {
  * older kernels get mount(2). */
 int overlay_mount(const struct overlay_dirs *d, struct error **err);
 void overlay_dirs_clear(struct overlay_dirs *d);
+/* BUNDLE/.overlay/{upper,work} and BUNDLE/rootfs, named in d. */
+void overlay_dir_names(const char *bundle, struct overlay_dirs *d);
+/* The same, made (.overlay 0700; upper, work and rootfs 0755). */
+int overlay_make_dirs(const char *bundle, struct overlay_dirs *d, struct error **err);
+/* fresh: overlay_make_dirs; else (imagetool mount) the names, and a rootfs
+ * mounted already is EXIT_STATE. */
+int overlay_dirs_setup(const char *bundle, bool fresh, struct overlay_dirs *d, struct error **err);
+/* Unmount BUNDLE/rootfs; not mounted is fine, busy is EXIT_STATE. */
+int overlay_unmount(const char *bundle, struct error **err);
 
 #endif

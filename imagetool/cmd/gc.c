@@ -9,7 +9,7 @@ static int gc(const struct cli_args *a, struct error **err)
     CLEANUP_STORE struct store *s = NULL;
     uint64_t bytes = 0;
     size_t blobs = 0;
-    if (store_open(cmd_globals(a)->store_root, &s, err) < 0 || store_gc(s, &bytes, &blobs, err) < 0)
+    if (store_open_existing(cmd_globals(a)->store_root, &s, err) < 0 || store_gc(s, &bytes, &blobs, err) < 0)
         return -1;
     printf("removed %zu blobs, %llu bytes\n", blobs, (unsigned long long)bytes);
     return 0;

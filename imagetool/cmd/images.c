@@ -1,4 +1,6 @@
-/* imagetool images [--format table|json]: the named images in the store. */
+/* imagetool images [--format table|json] [-q]: the images in the store,
+ * sorted by name (untagged ones last, by digest). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 struct summary {
     uint64_t size;  /* manifest + config + layers, as stored */
     char *created;  /* the config's "created", or NULL */
+    char *platform; /* the config's os/architecture[/variant], or NULL (an index) */
 };
 
 static void read_created(struct store *s, const char *config, struct summary *sum)
@@ -20,10 +23,15 @@ static void read_created(struct store *s, const char *config, struct summary *su
     CLEANUP_FREE char *json = NULL;
     size_t len = 0;
     CLEANUP_JSON yajl_val root = NULL;
-    const char *created = NULL;
-    if (store_blob_read(s, config, &json, &len, NULL) == 0 && json_parse(json, len, "config", &root, NULL) == 0 &&
-        json_get_string(root, "", "created", &created, NULL) == 1)
+    const char *created = NULL, *os = NULL, *arch = NULL, *variant = NULL;
+    if (store_blob_read(s, config, &json, &len, NULL) < 0 || json_parse(json, len, "config", &root, NULL) < 0)
+        return;
+    if (json_get_string(root, "", "created", &created, NULL) == 1)
         sum->created = xstrdup(created);
+    if (json_get_string(root, "", "os", &os, NULL) == 1 && json_get_string(root, "", "architecture", &arch, NULL) == 1) {
+        bool has_variant = json_get_string(root, "", "variant", &variant, NULL) == 1;
+        sum->platform = has_variant ? xasprintf("%s/%s/%s", os, arch, variant) : xasprintf("%s/%s", os, arch);
+    }
 }
 
 static void summarise(struct store *s, const struct store_image *img, struct summary *sum)
@@ -68,13 +76,13 @@ static void print_table(const struct store_image *imgs, const struct summary *su
     for (size_t i = 0; i < n; i++)
         if (imgs[i].name && (int)strlen(imgs[i].name) > width)
             width = (int)strlen(imgs[i].name);
-    printf("%-*s  %-12s  %8s  %s\n", width, "NAME", "DIGEST", "SIZE", "CREATED");
+    printf("%-*s  %-12s  %-14s  %8s  %s\n", width, "NAME", "DIGEST", "PLATFORM", "SIZE", "CREATED");
     for (size_t i = 0; i < n; i++) {
         char size[32], when[32];
         human_size(sums[i].size, size, sizeof(size));
         short_time(sums[i].created, when, sizeof(when));
-        printf("%-*s  %.12s  %8s  %s\n", width, imgs[i].name ? imgs[i].name : "<none>", digest_hex(imgs[i].digest),
-               size, when);
+        printf("%-*s  %.12s  %-14s  %8s  %s\n", width, imgs[i].name ? imgs[i].name : "<none>",
+               digest_hex(imgs[i].digest), sums[i].platform ? sums[i].platform : "(index)", size, when);
     }
 }
 
@@ -91,6 +99,7 @@ static void print_json(const struct store_image *imgs, const struct summary *sum
         jg_key(g, "size");
         jg_uint(g, sums[i].size);
         jg_key_str(g, "created", sums[i].created);
+        jg_key_str(g, "platform", sums[i].platform);
         jg_obj_close(g);
     }
     jg_arr_close(g);
@@ -101,6 +110,29 @@ static void print_json(const struct store_image *imgs, const struct summary *sum
         putchar('\n');
 }
 
+/* Named images by name, then untagged ones by digest. */
+static int by_name(const void *x, const void *y)
+{
+    const struct store_image *a = x, *b = y;
+    if (a->name && b->name)
+        return strcmp(a->name, b->name);
+    if (a->name || b->name)
+        return a->name ? -1 : 1;
+    return strcmp(a->digest, b->digest);
+}
+
+/* -q: one full digest a line, each image once (docker images -q --no-trunc) */
+static void print_digests(const struct store_image *imgs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(imgs[j].digest, imgs[i].digest) == 0;
+        if (!seen)
+            printf("%s\n", imgs[i].digest);
+    }
+}
+
 static int images(const struct cli_args *a, struct error **err)
 {
     const char *format = cli_get(a, "format", "table");
@@ -109,8 +141,15 @@ static int images(const struct cli_args *a, struct error **err)
     CLEANUP_STORE struct store *s = NULL;
     struct store_image *imgs = NULL;
     size_t n = 0;
-    if (store_open(cmd_globals(a)->store_root, &s, err) < 0 || store_lock(s, false, err) < 0 || store_list(s, &imgs, &n, err) < 0)
+    if (store_open_existing(cmd_globals(a)->store_root, &s, err) < 0 || store_lock(s, false, err) < 0 || store_list(s, &imgs, &n, err) < 0)
         return -1;
+    if (n > 1)
+        qsort(imgs, n, sizeof(*imgs), by_name);
+    if (cli_has(a, "quiet")) {
+        print_digests(imgs, n);
+        store_images_free(imgs, n);
+        return 0;
+    }
     struct summary *sums = xcalloc(n + 1, sizeof(*sums));
     for (size_t i = 0; i < n; i++)
         summarise(s, &imgs[i], &sums[i]);
@@ -119,7 +158,7 @@ static int images(const struct cli_args *a, struct error **err)
     else
         print_table(imgs, sums, n);
     for (size_t i = 0; i < n; i++)
-        free(sums[i].created);
+        free(sums[i].created), free(sums[i].platform);
     free(sums);
     store_images_free(imgs, n);
     return 0;
@@ -127,6 +166,7 @@ static int images(const struct cli_args *a, struct error **err)
 
 static const struct cli_option options[] = {
     { 0, "format", CLI_ARG, "table|json", "output format", "table", 0 },
+    { 'q', "quiet", CLI_NOARG, NULL, "print only the manifest digests, each once", NULL, 0 },
     { 0 },
 };
 

@@ -1,14 +1,21 @@
 /* imagetool inspect [--platform P] REF: the image's manifest and config as
- * one JSON document {name, digest, manifest, config}. */
+ * one JSON document {name, digest, manifest, config}. REF is a name or
+ * digest in the store, or a source (oci:DIR, docker://..., as skopeo
+ * inspect), read into a throwaway store without its layers: the user's
+ * store is never touched. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/fs.h"
+#include "common/log.h"
 #include "common/json.h"
 #include "common/xalloc.h"
 #include "imagetool/cmd/cmd.h"
 #include "imagetool/image/image.h"
+#include "imagetool/source.h"
 #include "imagetool/store/store.h"
 
 #define MAX_DEPTH 8
@@ -50,7 +57,8 @@ static int read_config(struct store *s, yajl_val manifest, yajl_val *out, struct
     return json_parse(json, len, "config", out, err);
 }
 
-static int inspect(struct store *s, const char *ref, const struct platform *p, struct error **err)
+/* shown: the name to print (a source string), or NULL for the store's */
+static int inspect(struct store *s, const char *ref, const struct platform *p, const char *shown, struct error **err)
 {
     struct store_image img = { 0 };
     if (store_resolve(s, ref, &img, err) < 0)
@@ -64,7 +72,7 @@ static int inspect(struct store *s, const char *ref, const struct platform *p, s
     if (r == 0) {
         CLEANUP_JSON_GEN yajl_gen g = json_gen_new(true);
         jg_obj_open(g);
-        jg_key_str(g, "name", img.name);
+        jg_key_str(g, "name", shown ? shown : img.name);
         jg_key_str(g, "digest", digest);
         jg_key(g, "manifest");
         jg_value(g, manifest);
@@ -77,7 +85,45 @@ static int inspect(struct store *s, const char *ref, const struct platform *p, s
             putchar('\n');
     }
     store_image_clear(&img);
-    return r < 0 ? error_prefix(err, "image %s", ref) : 0;
+    return r < 0 ? error_prefix(err, "image %s", shown ? shown : ref) : 0;
+}
+
+static int inspect_source(const struct cli_args *a, const char *ref, const struct platform *p, struct error **err)
+{
+    CLEANUP_FREE char *tmp = xasprintf("%s/imagetool-inspect.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(tmp) == NULL)
+        return error_set(err, errno, "mkdtemp %s", tmp);
+    struct import_opts o = { .platform = *p, .quiet = true, .tls_verify = true, .config_only = true };
+    o.creds = cli_get(a, "creds", NULL);
+    o.authfile = cli_get(a, "authfile", NULL);
+    struct store *s = NULL;
+    struct imported im = { 0 };
+    int r = cli_has(a, "tls-verify") ? cmd_parse_bool("tls-verify", cli_get(a, "tls-verify", NULL), &o.tls_verify, err)
+                                     : 0;
+    if (r == 0)
+        r = store_open(tmp, &s, err);
+    if (r == 0)
+        r = source_import(s, ref, &o, &im, err);
+    if (r == 0)
+        r = inspect(s, im.manifest_digest, p, im.name ? im.name : ref, err);
+    imported_clear(&im);
+    store_close(s);
+    CLEANUP_ERROR struct error *rm_err = NULL;
+    if (rm_rf(tmp, &rm_err) < 0)
+        log_warn("removing %s: %s", tmp, rm_err->msg);
+    return r;
+}
+
+/* A source string the store already names (an image pulled from it) is
+ * read from the store, with everything it needed (Appc dependencies). */
+static bool stored(const char *root, const char *ref)
+{
+    CLEANUP_STORE struct store *s = NULL;
+    struct store_image img = { 0 };
+    if (store_open_existing(root, &s, NULL) < 0 || store_lock(s, false, NULL) < 0 || store_resolve(s, ref, &img, NULL) < 0)
+        return false;
+    store_image_clear(&img);
+    return true;
 }
 
 static int inspect_cmd(const struct cli_args *a, struct error **err)
@@ -87,24 +133,32 @@ static int inspect_cmd(const struct cli_args *a, struct error **err)
     const char *platform = cli_get(a, "platform", NULL);
     if (platform && platform_parse(platform, &p, &storage, err) < 0)
         return -1;
+    const struct source *src;
+    const char *rest;
+    if (source_lookup(a->argv[0], &src, &rest, NULL) == 0 && !stored(cmd_globals(a)->store_root, a->argv[0]))
+        return inspect_source(a, a->argv[0], &p, err);
     CLEANUP_STORE struct store *s = NULL;
-    if (store_open(cmd_globals(a)->store_root, &s, err) < 0 || store_lock(s, false, err) < 0)
+    if (store_open_existing(cmd_globals(a)->store_root, &s, err) < 0 || store_lock(s, false, err) < 0)
         return -1;
-    return inspect(s, a->argv[0], &p, err);
+    return inspect(s, a->argv[0], &p, NULL, err);
 }
 
 static const struct cli_option options[] = {
     { 0, "platform", CLI_ARG, "OS/ARCH[/VARIANT]", "pick from a multi-platform image", "this host", 0 },
+    { 0, "creds", CLI_ARG, "USER:PASS", "registry credentials (docker://)", NULL, 0 },
+    { 0, "authfile", CLI_ARG, "FILE", "registry auth file (docker://)", NULL, 0 },
+    { 0, "tls-verify", CLI_OPTARG, "BOOL", "verify the registry's TLS certificate (docker://)", "true", 0 },
     { 0 },
 };
 
 const struct cli_command cmd_inspect = {
     .name = "inspect",
     .fn = inspect_cmd,
-    .flags = CLI_STORE_MUST_EXIST,
     .summary = "show an image's manifest and config",
     .synopsis = "REF",
-    .description = "REF: a name, a digest or a unique prefix of a digest's hex, in the store.\n",
+    .description = "REF: a name, a digest or a unique prefix of a digest's hex, in the store; or a source\n"
+                   "(oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR, docker://...), read\n"
+                   "without its layers and without touching the store, as skopeo inspect does.\n",
     .options = options,
     .min_args = 1,
     .max_args = 1,

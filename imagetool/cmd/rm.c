@@ -30,7 +30,7 @@ static int remove_ref(struct store *s, const char *ref, struct error **err)
 static int rm(const struct cli_args *a, struct error **err)
 {
     CLEANUP_STORE struct store *s = NULL;
-    if (store_open(cmd_globals(a)->store_root, &s, err) < 0)
+    if (store_open_existing(cmd_globals(a)->store_root, &s, err) < 0)
         return -1;
     for (int i = 0; i < a->argc; i++)
         if (remove_ref(s, a->argv[i], err) < 0)

@@ -16,6 +16,9 @@
 #include "imagetool/backend/bundle.h"
 #include "imagetool/cmd/cmd.h"
 #include "imagetool/config.h"
+#include "imagetool/config_appc.h"
+#include "imagetool/progress_unpack.h"
+#include "imagetool/rootless.h"
 #include "imagetool/source.h"
 
 #define HOSTNAME_MAX 64
@@ -36,12 +39,14 @@ static void request_clear(struct unpack_request *r)
     strv_free(r->cfg.entrypoint);
     strv_free(r->cfg.env);
     strv_free(r->cfg.args);
+    strv_free(r->cfg.volumes);
     privilege_opts_clear(&r->cfg.privileges);
 }
 
 enum {
     OPT_BACKEND = 256, OPT_PLATFORM, OPT_ENTRYPOINT, OPT_HOSTNAME, OPT_READ_ONLY, OPT_NET, OPT_CPUS, OPT_PIDS,
     OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECCOMP, OPT_PRIVILEGED, OPT_CREDS, OPT_AUTHFILE, OPT_TLS_VERIFY,
+    OPT_APPC_PREFIX, OPT_TRUST_KEYS, OPT_APPC_PORT, OPT_VOLUME,
 };
 
 static int check_hostname(const char *name, struct error **err)
@@ -92,6 +97,10 @@ static int parse_option(const struct cli_value *v, struct unpack_request *r, str
     case OPT_CREDS: r->import.creds = value; return 0;
     case OPT_AUTHFILE: r->import.authfile = value; return 0;
     case OPT_TLS_VERIFY: return cmd_parse_bool("tls-verify", value, &r->import.tls_verify, err);
+    case OPT_APPC_PREFIX:
+    case OPT_TRUST_KEYS:
+    case OPT_APPC_PORT: return cmd_appc_option(v->opt->long_name, value, &r->import, err);
+    case OPT_VOLUME: strv_append(&o->volumes, value); return appc_volume_parse(value, NULL, NULL, NULL, err);
     }
     return 0;
 }
@@ -99,12 +108,12 @@ static int parse_option(const struct cli_value *v, struct unpack_request *r, str
 static int parse_request(const struct cli_args *a, struct unpack_request *r, struct error **err)
 {
     r->platform = platform_host();
-    r->backend = &backend_copy;
     r->import.tls_verify = true;
     r->cfg.defaults.cgroup_ns = host_is_cgroup2();
     for (size_t i = 0; i < a->n_opts; i++)
         if (parse_option(&a->opts[i], r, err) < 0)
             return -1;
+    r->backend = rootless_backend(r->backend);
     r->source = a->argv[0];
     r->bundle = a->argv[1];
     for (int i = 2; i < a->argc; i++)
@@ -159,6 +168,8 @@ static int write_config(const struct unpack_request *r, const struct image_confi
     CLEANUP_SPEC struct spec *spec = NULL;
     if (config_build(ic, rootfd, &o, &spec, err) < 0)
         return -1;
+    if (rootless_mode())
+        rootless_config(spec, o.defaults.host_network);
     CLEANUP_FREE char *path = path_join(r->bundle, "config.json");
     return spec_write_file(spec, path, err);
 }
@@ -170,9 +181,14 @@ static int fill_bundle(struct store *s, const struct unpack_request *r, const ch
     struct image_config ic = { 0 };
     int ret = image_load(s, digest, &r->platform, &m, &ic, err);
     if (ret == 0)
-        ret = bundle_record_write(r->bundle, r->backend->name, digest, err);
+        ret = platform_check_image(&r->platform, &ic, err);
     if (ret == 0)
+        ret = bundle_record_write(r->bundle, r->backend->name, digest, err);
+    if (ret == 0) {
+        struct unpack_progress *progress = unpack_progress_start(s, &m, r->quiet, -1);
         ret = r->backend->create(s, &m, &ic, r->bundle, err);
+        unpack_progress_end(progress, ret == 0);
+    }
     if (ret == 0)
         ret = write_config(r, &ic, digest, err);
     manifest_clear(&m);
@@ -238,7 +254,9 @@ static int unpack_cmd(const struct cli_args *a, struct error **err)
 }
 
 static const struct cli_option options[] = {
-    { 0, "backend", CLI_ARG, "copy|overlay", "a private rootfs copy, or an overlay of cached layers", "copy", OPT_BACKEND },
+    { 0, "backend", CLI_ARG, "copy|overlay|squashfs",
+      "a private rootfs copy, an overlay of cached layer dirs, or of loop-mounted layer images",
+      "the fastest this host supports: squashfs, overlay, copy", OPT_BACKEND },
     { 0, "platform", CLI_ARG, "OS/ARCH[/VARIANT]", "pick from a multi-platform image", "this host", OPT_PLATFORM },
     { 0, "entrypoint", CLI_ARG, "CMD", "replace the Entrypoint (a string or a JSON array); clears Cmd", "the image's",
       OPT_ENTRYPOINT },
@@ -257,10 +275,13 @@ static const struct cli_option options[] = {
       OPT_SECCOMP },
     { 0, "privileged", CLI_NOARG, NULL, "every capability, no seccomp, no masked paths, all devices", NULL,
       OPT_PRIVILEGED },
-    { 0, "creds", CLI_ARG, "USER:PASS", "registry credentials (docker:// sources)", "none", OPT_CREDS },
+    { 0, "creds", CLI_ARG, "USER:PASS", "registry credentials (docker://; appc: discovery over https)", "none", OPT_CREDS },
     { 0, "authfile", CLI_ARG, "FILE", "registry credentials file (auth.json / docker config.json)", "none",
       OPT_AUTHFILE },
     { 0, "tls-verify", CLI_OPTARG, "BOOL", "verify the registry's TLS certificate", "true", OPT_TLS_VERIFY },
+    CMD_APPC_OPTIONS(OPT_APPC_PREFIX, OPT_TRUST_KEYS, OPT_APPC_PORT),
+    { 0, "volume", CLI_ARG, "NAME=HOSTPATH[:ro]", "bind HOSTPATH at the Appc mount point NAME (repeatable)", "none",
+      OPT_VOLUME },
     { 'q', "quiet", CLI_NOARG, NULL, "no progress output", NULL, 'q' },
     { 0 },
 };

@@ -31,6 +31,7 @@ void image_config_clear(struct image_config *c)
     free_strv(c->exposed_ports);
     free_strv(c->volumes);
     free_strv(c->diff_ids);
+    free(c->appc_manifest);
     memset(c, 0, sizeof(*c));
 }
 

@@ -43,6 +43,10 @@ struct platform {
 };
 /* The host's platform (linux/amd64, linux/arm64/v8, ...). */
 struct platform platform_host(void);
+/* Refuse a non-linux platform or image; warn when the image's architecture
+ * is not the host's. */
+struct image_config;
+int platform_check_image(const struct platform *want, const struct image_config *ic, struct error **err);
 /* "os/arch[/variant]" */
 int platform_parse(const char *text, struct platform *out, char **storage, struct error **err);
 
@@ -59,6 +63,7 @@ struct image_config {
     char **exposed_ports; /* "80/tcp" */
     char **volumes;
     char **diff_ids;
+    char *appc_manifest; /* added: an Appc image's manifest (isolators are read from it), else NULL */
 };
 
 /* Parse a manifest (OCI or Docker schema2). Schema1 is EXIT_INVALID "unsupported". */
@@ -73,6 +78,8 @@ bool media_type_is_index(const char *media_type);
 bool image_json_is_index(const char *json, size_t len);
 int image_config_parse(const char *json, size_t len, struct image_config *out, struct error **err);
 void image_config_clear(struct image_config *c);
+/* The OCI ChainIDs of diff_ids (image/chain.c), one per layer; caller frees. */
+char **image_chain_ids(char *const *diff_ids);
 
 /* Resolve a store image to its manifest (following an index with p) and config. */
 int image_load(struct store *s, const char *ref, const struct platform *p, struct manifest *m,

@@ -39,7 +39,7 @@ static int parse_entries(const char *json, size_t len, struct descriptor **out, 
 {
     CLEANUP_JSON yajl_val root = NULL;
     yajl_val list = NULL;
-    if (json_parse(json, len, "index", &root, err) < 0 || json_expect_object(root, "index", err) < 0 ||
+    if (json_parse_max(json, len, JSON_MANIFEST_MAX, "index", &root, err) < 0 || json_expect_object(root, "index", err) < 0 ||
         json_get_array(root, "", "manifests", &list, err) < 0)
         return -1;
     size_t count = list ? YAJL_GET_ARRAY(list)->len : 0;

@@ -4,6 +4,8 @@
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
+#include "imagetool/appc/image_config.h"
+#include "imagetool/appc/manifest.h"
 #include "imagetool/image/private.h"
 
 #define MAX_INDEX_DEPTH 8
@@ -49,8 +51,9 @@ int image_load(struct store *s, const char *ref, const struct platform *p, struc
     int r = load_manifest(s, img.digest, p, m, err);
     CLEANUP_FREE char *json = NULL;
     size_t len = 0;
+    bool appc = r == 0 && m->config.media_type && strcmp(m->config.media_type, MT_APPC_MANIFEST) == 0;
     if (r == 0 && (store_blob_read(s, m->config.digest, &json, &len, err) < 0 ||
-                   image_config_parse(json, len, c, err) < 0))
+                   (appc ? appc_image_config(json, len, m, c, err) : image_config_parse(json, len, c, err)) < 0))
         r = -1;
     else if (r == 0 && count_strv(c->diff_ids) != m->n_layers) {
         r = error_setc(err, EXIT_INVALID, 0, "manifest has %zu layers but its config lists %zu diff_ids",

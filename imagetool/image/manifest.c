@@ -69,7 +69,7 @@ bool media_type_is_index(const char *mt)
 bool image_json_is_index(const char *json, size_t len)
 {
     CLEANUP_JSON yajl_val root = NULL;
-    if (json_parse(json, len, "manifest", &root, NULL) < 0)
+    if (json_parse_max(json, len, JSON_MANIFEST_MAX, "manifest", &root, NULL) < 0)
         return false;
     const char *mt = NULL;
     if (json_get_string(root, "", "mediaType", &mt, NULL) == 1)
@@ -118,7 +118,7 @@ int manifest_parse(const char *json, size_t len, struct manifest *out, struct er
     yajl_val config = NULL;
     const char *mt = NULL;
     memset(out, 0, sizeof(*out));
-    if (json_parse(json, len, "manifest", &root, err) < 0)
+    if (json_parse_max(json, len, JSON_MANIFEST_MAX, "manifest", &root, err) < 0)
         return -1;
     if (json_expect_object(root, "manifest", err) < 0 || check_schema(root, err) < 0 ||
         json_get_string(root, "", "mediaType", &mt, err) < 0 ||

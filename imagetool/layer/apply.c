@@ -5,18 +5,42 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "imagetool/layer/internal.h"
 
 static const char *entry_name(struct archive_entry *e)
 {
     const char *name = archive_entry_pathname(e);
     return name ? name : archive_entry_pathname_utf8(e);
+}
+
+/* Limits that hold for every entry: components within NAME_MAX, and no
+ * deeper than the directory fds the open-file limit allows. */
+static int check_path_limits(const struct layer_ctx *ctx, struct error **err)
+{
+    if (layer_path_check_names(&ctx->path, err) < 0)
+        return -1;
+    if (ctx->path.n > ctx->max_depth)
+        return error_setc(err, EXIT_INVALID, 0, "%zu levels deep (more than %zu, from the open-file limit)",
+                          ctx->path.n, ctx->max_depth);
+    return 0;
+}
+
+static unsigned own_type(void *opaque, const struct layer_path *p, size_t n)
+{
+    struct layer_ctx *ctx = opaque;
+    CLEANUP_FREE char *path = layer_path_join(p, n);
+    struct stat st;
+    return fstatat(ctx->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode & S_IFMT : 0;
 }
 
 static int apply_one(struct layer_ctx *ctx, struct archive *a, struct archive_entry *e, struct error **err)
@@ -26,8 +50,14 @@ static int apply_one(struct layer_ctx *ctx, struct archive *a, struct archive_en
         return error_setc(err, EXIT_INVALID, 0, "entry without a name");
     layer_path_set(&ctx->path, name);
     int r;
+    if (check_path_limits(ctx, err) < 0) {
+        CLEANUP_FREE char *shown = layer_short_name(name);
+        return error_prefix(err, "%s", shown);
+    }
     if (layer_is_aufs_meta(&ctx->path))
         return 0;
+    if (ctx->below && layer_below_rewrite(ctx->below, &ctx->path, own_type, ctx, err) < 0)
+        return -1;
     if (ctx->path.n > 0 && layer_is_whiteout(ctx->path.comp[ctx->path.n - 1])) {
         r = layer_whiteout_apply(ctx, e, err);
     } else {
@@ -37,13 +67,29 @@ static int apply_one(struct layer_ctx *ctx, struct archive *a, struct archive_en
         }
         r = layer_entry_apply(ctx, a, e, err);
     }
-    return r < 0 ? error_prefix(err, "%s", name) : 0;
+    if (r < 0) {
+        CLEANUP_FREE char *shown = layer_short_name(name);
+        return error_prefix(err, "%s", shown);
+    }
+    return 0;
+}
+
+/* One O_PATH fd per directory level is held while applying, beside the
+ * program's own: keep 64 for those. */
+static size_t depth_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1u << 20)
+        return 1u << 20;
+    return rl.rlim_cur > 64 + 16 ? (size_t)rl.rlim_cur - 64 : 16;
 }
 
 /* An error from the decompressor (corrupt or truncated gzip...) names it. */
 static int read_failed(struct layer_stream *s, struct archive *a, struct error **err)
 {
     const char *filter = layer_stream_filter_error(s);
+    if (filter && layer_stream_too_large(s))
+        return error_setc(err, EXIT_INVALID, 0, "%s", filter);
     if (filter)
         return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", filter);
     const char *msg = archive_error_string(a);
@@ -99,6 +145,26 @@ static int check_diff_id(struct layer_stream *s, const char *diff_id, struct err
 
 int layer_apply(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode, struct error **err)
 {
+    return layer_apply_with(blob_fd, target_dirfd, diff_id, mode, NULL, err);
+}
+
+/* Not root and no set given: this one layer is the whole job. */
+static int apply_rootless_alone(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode,
+                                struct error **err)
+{
+    struct layer_rootless *r = layer_rootless_new();
+    int rc = layer_apply_with(blob_fd, target_dirfd, diff_id, mode, r, err);
+    if (rc == 0)
+        rc = layer_rootless_finish(r, target_dirfd, err);
+    layer_rootless_free(r);
+    return rc;
+}
+
+static int apply_full(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode,
+                      struct layer_rootless *rootless, struct layer_below *below, struct error **err)
+{
+    if (geteuid() != 0 && rootless == NULL)
+        return apply_rootless_alone(blob_fd, target_dirfd, diff_id, mode, err);
     if (diff_id && !digest_is_valid(diff_id))
         return error_setc(err, EXIT_INVALID, 0, "invalid diff_id %s", diff_id);
     struct layer_stream *s = NULL;
@@ -108,7 +174,10 @@ int layer_apply(int blob_fd, int target_dirfd, const char *diff_id, enum whiteou
         .rootfd = target_dirfd,
         .mode = mode,
         .privileged = geteuid() == 0,
+        .rootless = geteuid() == 0 ? NULL : rootless,
+        .below = below,
         .seen = mode == WHITEOUT_APPLY ? path_set_new() : NULL,
+        .max_depth = depth_limit(),
     };
     dir_cache_init(&ctx.dirs, target_dirfd);
     /* modes come from the tar as they are */
@@ -122,4 +191,18 @@ int layer_apply(int blob_fd, int target_dirfd, const char *diff_id, enum whiteou
     ctx_free(&ctx);
     layer_stream_free(s);
     return rc;
+}
+
+int layer_apply_with(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode,
+                     struct layer_rootless *rootless, struct error **err)
+{
+    return apply_full(blob_fd, target_dirfd, diff_id, mode, rootless, NULL, err);
+}
+
+int layer_apply_below(int blob_fd, int target_dirfd, const char *diff_id, struct layer_below *below,
+                      struct error **err)
+{
+    if (geteuid() != 0)
+        return layer_apply(blob_fd, target_dirfd, diff_id, WHITEOUT_OVERLAY, err);
+    return apply_full(blob_fd, target_dirfd, diff_id, WHITEOUT_OVERLAY, NULL, below, err);
 }

@@ -52,27 +52,48 @@ static int write_data(struct archive *a, int fd, struct archive_entry *e, struct
     return 0;
 }
 
-static int create_file(struct layer_ctx *ctx, struct archive *a, int pfd, const char *name,
-                       struct archive_entry *e, struct error **err)
+/* Not root: the file is made open to its owner, its owner goes into the
+ * xattr after the tar's own xattrs, and its mode comes last. */
+static int file_metadata_rootless(struct layer_ctx *ctx, int fd, mode_t made, struct archive_entry *e,
+                                  struct error **err)
+{
+    mode_t mode = archive_entry_perm(e) & 07777;
+    if (layer_set_xattrs_fd(ctx, fd, e, err) < 0 ||
+        (!layer_owner_is_default(ctx, e) && layer_chown_fd(ctx, fd, e, err) < 0))
+        return -1;
+    if (mode != made && fchmod(fd, mode) < 0)
+        return error_set(err, errno, "chmod");
+    return 0;
+}
+
+static int file_metadata(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err)
 {
     mode_t mode = archive_entry_perm(e);
-    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-    CLEANUP_CLOSE int fd = openat(pfd, name, flags, mode & 0777);
-    if (fd < 0 && errno == EEXIST) {
-        if (layer_remove_at(pfd, name, err) < 0)
-            return -1;
-        fd = openat(pfd, name, flags, mode & 0777);
-    }
-    if (fd < 0)
-        return error_set(err, errno, "create");
-    if (archive_entry_size(e) > 0 && write_data(a, fd, e, err) < 0)
-        return -1;
     if (!layer_owner_is_default(ctx, e) && layer_chown_fd(ctx, fd, e, err) < 0)
         return -1;
     /* after chown, which clears setuid and setgid */
     if ((mode & 07000) && fchmod(fd, mode & 07777) < 0)
         return error_set(err, errno, "chmod");
-    if (layer_set_xattrs_fd(ctx, fd, e, err) < 0)
+    return layer_set_xattrs_fd(ctx, fd, e, err);
+}
+
+static int create_file(struct layer_ctx *ctx, struct archive *a, int pfd, const char *name,
+                       struct archive_entry *e, struct error **err)
+{
+    mode_t made = (archive_entry_perm(e) & 0777) | (ctx->privileged ? 0 : 0600);
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    CLEANUP_CLOSE int fd = openat(pfd, name, flags, made);
+    if (fd < 0 && errno == EEXIST) {
+        if (layer_remove_at(pfd, name, err) < 0)
+            return -1;
+        fd = openat(pfd, name, flags, made);
+    }
+    if (fd < 0)
+        return error_set(err, errno, "create");
+    if (archive_entry_size(e) > 0 && write_data(a, fd, e, err) < 0)
+        return -1;
+    int r = ctx->privileged ? file_metadata(ctx, fd, e, err) : file_metadata_rootless(ctx, fd, made, e, err);
+    if (r < 0)
         return -1;
     struct timespec ts[2];
     layer_entry_times(e, ts);
@@ -85,7 +106,9 @@ static int dir_metadata(struct layer_ctx *ctx, int fd, struct archive_entry *e, 
 {
     if (layer_chown_fd(ctx, fd, e, err) < 0)
         return -1;
-    if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
+    /* not root: open to the owner until layer_rootless_finish */
+    mode_t open_bits = ctx->privileged ? 0 : 0700;
+    if (fchmod(fd, (archive_entry_perm(e) & 07777) | open_bits) < 0)
         return error_set(err, errno, "chmod");
     return layer_set_xattrs_fd(ctx, fd, e, err);
 }
@@ -102,7 +125,9 @@ static int create_dir(struct layer_ctx *ctx, int pfd, const char *name, struct a
                       struct error **err)
 {
     CLEANUP_FREE char *path = layer_path_join(&ctx->path, ctx->path.n);
-    mode_t mode = archive_entry_perm(e) & 01777;
+    mode_t mode = (archive_entry_perm(e) & 01777) | (ctx->privileged ? 0 : 0700);
+    if (ctx->rootless)
+        layer_rootless_dir(ctx->rootless, path, archive_entry_perm(e));
     int r = mkdirat(pfd, name, mode);
     if (r == 0 && mkdir_is_enough(ctx, e)) {
         layer_defer_dir_time(ctx, path, e);
@@ -140,6 +165,8 @@ static int apply_root(struct layer_ctx *ctx, struct archive_entry *e, struct err
     if (dir_metadata(ctx, fd, e, err) < 0)
         return -1;
     ctx->dirs.root_setgid = archive_entry_perm(e) & S_ISGID;
+    if (ctx->rootless)
+        layer_rootless_dir(ctx->rootless, "", archive_entry_perm(e));
     layer_defer_dir_time(ctx, "", e);
     return 0;
 }

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "common/digest.h"
@@ -25,6 +27,8 @@ struct archive *layer_stream_tar(struct layer_stream *s);
 int layer_stream_finish(struct layer_stream *s, char digest[DIGEST_STR_LEN + 1], struct error **err);
 /* The decompressor's error, if the failure came from there (else NULL). */
 const char *layer_stream_filter_error(struct layer_stream *s);
+/* The filter error is the decompressed-size limit (IMAGETOOL_MAX_LAYER_SIZE). */
+bool layer_stream_too_large(struct layer_stream *s);
 void layer_stream_free(struct layer_stream *s);
 
 /* ---- path.c: entry names as clean component lists */
@@ -40,6 +44,11 @@ void layer_path_set(struct layer_path *p, const char *name);
 /* "a/b/c" of the first n components (caller frees). */
 char *layer_path_join(const struct layer_path *p, size_t n);
 void layer_path_free(struct layer_path *p);
+/* Every component within NAME_MAX, else EXIT_INVALID naming its size. */
+int layer_path_check_names(const struct layer_path *p, struct error **err);
+/* An entry name for a message: a long one cut in the middle, so that a
+ * hostile 5000-byte path still gives a one-line message (caller frees). */
+char *layer_short_name(const char *name);
 
 /* Open O_PATH fds of the directories of the current entry's parent chain.
  * Entries come mostly in tree order, so the next entry usually shares most
@@ -70,6 +79,14 @@ void path_set_add(struct path_set *s, const char *path);
 bool path_set_has(const struct path_set *s, const char *path);
 void path_set_free(struct path_set *s);
 
+/* ---- below.c: parents resolved against the layers below (layer.h) */
+/* The file type (S_IFDIR, ...) of the first n components of p in the
+ * layer's own tree so far, 0 when missing. */
+typedef unsigned (*layer_own_type_fn)(void *own, const struct layer_path *p, size_t n);
+/* Rewrite p when a parent the layer does not carry is a symlink below. */
+int layer_below_rewrite(struct layer_below *b, struct layer_path *p, layer_own_type_fn own_type, void *own,
+                        struct error **err);
+
 /* ---- shared state of one layer_apply */
 struct dir_time {
     char *path;
@@ -80,6 +97,8 @@ struct layer_ctx {
     int rootfd;
     enum whiteout_mode mode;
     bool privileged;          /* euid 0: owners and trusted.* xattrs are set */
+    struct layer_rootless *rootless; /* not root: directory modes to restore */
+    struct layer_below *below;       /* a layer cache's lower layers, or NULL */
     bool parent_setgid;       /* the current entry's parent dir is set-group-ID */
     struct dir_cache dirs;
     struct layer_path path;   /* the current entry */
@@ -89,6 +108,8 @@ struct layer_ctx {
     size_t n_dir_times, cap_dir_times;
     bool warned_xattr;
     bool warned_mknod;
+    bool warned_owner;
+    size_t max_depth;         /* deepest entry path: the open-file limit allows one fd per level */
 };
 
 /* ---- entry.c */
@@ -112,6 +133,13 @@ int layer_chown_at(struct layer_ctx *ctx, int pfd, const char *name, struct arch
  * more is written into it. */
 void layer_defer_dir_time(struct layer_ctx *ctx, const char *path, struct archive_entry *e);
 int layer_fix_dir_times(struct layer_ctx *ctx, struct error **err);
+
+/* ---- rootless.c: owners of an unprivileged unpack */
+#define ROOTLESS_XATTR_MAX 12
+size_t layer_rootless_encode(uint32_t uid, uint32_t gid, uint8_t out[ROOTLESS_XATTR_MAX]);
+/* Record uid:gid in user.rootlesscontainers (0:0: remove it). */
+int layer_rootless_owner_fd(struct layer_ctx *ctx, int fd, uint32_t uid, uint32_t gid, struct error **err);
+void layer_rootless_dir(struct layer_rootless *r, const char *path, mode_t mode);
 
 /* ---- whiteout.c */
 bool layer_is_whiteout(const char *name);

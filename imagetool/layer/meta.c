@@ -86,13 +86,15 @@ int layer_set_xattrs_at(struct layer_ctx *ctx, int pfd, const char *name, struct
 
 bool layer_owner_is_default(const struct layer_ctx *ctx, struct archive_entry *e)
 {
-    return !ctx->privileged || (archive_entry_uid(e) == 0 && archive_entry_gid(e) == 0 && !ctx->parent_setgid);
+    if (!ctx->privileged)
+        return archive_entry_uid(e) == 0 && archive_entry_gid(e) == 0;
+    return archive_entry_uid(e) == 0 && archive_entry_gid(e) == 0 && !ctx->parent_setgid;
 }
 
 int layer_chown_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, struct error **err)
 {
     if (!ctx->privileged)
-        return 0;
+        return layer_rootless_owner_fd(ctx, fd, (uint32_t)archive_entry_uid(e), (uint32_t)archive_entry_gid(e), err);
     if (fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
         return error_set(err, errno, "chown");
     return 0;
@@ -102,7 +104,7 @@ int layer_chown_at(struct layer_ctx *ctx, int pfd, const char *name, struct arch
                    struct error **err)
 {
     if (!ctx->privileged)
-        return 0;
+        return 0; /* symlinks and special files take no user.* xattr */
     if (fchownat(pfd, name, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
         return error_set(err, errno, "chown");
     return 0;

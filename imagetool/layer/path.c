@@ -2,6 +2,7 @@
  * parent directories that keeps path resolution cheap and inside the target. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,6 +52,24 @@ char *layer_path_join(const struct layer_path *p, size_t n)
     }
     *w = '\0';
     return out;
+}
+
+int layer_path_check_names(const struct layer_path *p, struct error **err)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        size_t len = strlen(p->comp[i]);
+        if (len > NAME_MAX)
+            return error_setc(err, EXIT_INVALID, 0, "a name component of %zu bytes (more than %d)", len, NAME_MAX);
+    }
+    return 0;
+}
+
+char *layer_short_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (len <= 160)
+        return xstrdup(name);
+    return xasprintf("%.64s...%s (%zu bytes)", name, name + len - 64, len);
 }
 
 void layer_path_free(struct layer_path *p)

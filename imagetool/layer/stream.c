@@ -1,6 +1,7 @@
-/* Two libarchive readers in a row: the outer one only decompresses (gzip,
- * zstd, xz, bzip2 or none, sniffed from magic bytes; "raw" format), the
- * inner one parses the tar. The outer one runs in a thread of its own and
+/* Two readers in a row: the outer one only decompresses (gzip with ISA-L's
+ * inflate, layer/gunzip.c; zstd, xz, bzip2 or none through libarchive's
+ * "raw" format; sniffed from magic bytes), the inner one (libarchive)
+ * parses the tar. The outer one runs in a thread of its own and
  * hashes what it produces, so decompression and sha256 overlap with the file
  * system work of applying entries; the diff_id is checked in that single
  * pass. The two meet in a ring of large blocks. */
@@ -15,6 +16,8 @@
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
+#include "imagetool/archive_filters.h"
+#include "imagetool/layer/gunzip.h"
 #include "imagetool/layer/internal.h"
 
 #define READ_BUF_SIZE (1 << 20)
@@ -24,6 +27,7 @@
 struct layer_stream {
     int fd;
     struct archive *outer, *inner;
+    struct gunzip *gz;          /* gzip: instead of outer */
     struct sha256 *hash;
     char *read_buf;
 
@@ -38,7 +42,34 @@ struct layer_stream {
     size_t produced, consumed, released;
     bool done, stop;
     char *filter_error;
+    uint64_t produced_bytes, max_bytes;
+    bool too_large; /* filter_error is the size limit's message */
 };
+
+/* IMAGETOOL_MAX_LAYER_SIZE: bytes, or with a k, m, g or t suffix (1024-based). */
+#define DEFAULT_MAX_LAYER_SIZE (64ULL << 30)
+
+static int max_layer_size(uint64_t *out, struct error **err)
+{
+    const char *v = getenv("IMAGETOOL_MAX_LAYER_SIZE");
+    *out = DEFAULT_MAX_LAYER_SIZE;
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    unsigned shift = 0;
+    const char *units = "kmgt";
+    const char *u = *end ? strchr(units, end[0] | 0x20) : NULL;
+    if (u) {
+        shift = 10 * (unsigned)(u - units + 1);
+        end++;
+    }
+    if (errno || end == v || *end || *v == '-' || n == 0 || n > (UINT64_MAX >> shift))
+        return error_setc(err, EXIT_USAGE, 0, "IMAGETOOL_MAX_LAYER_SIZE: \"%s\" is not a size (bytes, or k/m/g/t)", v);
+    *out = (uint64_t)n << shift;
+    return 0;
+}
 
 static ssize_t blob_read(struct archive *a, void *opaque, const void **out)
 {
@@ -58,7 +89,8 @@ static ssize_t fill_block(struct layer_stream *s, char *buf)
 {
     size_t len = 0;
     while (len < BLOCK_SIZE) {
-        la_ssize_t r = archive_read_data(s->outer, buf + len, BLOCK_SIZE - len);
+        ssize_t r = s->gz ? gunzip_read(s->gz, buf + len, BLOCK_SIZE - len)
+                          : archive_read_data(s->outer, buf + len, BLOCK_SIZE - len);
         if (r < 0)
             return -1;
         if (r == 0)
@@ -83,9 +115,15 @@ static void *producer(void *opaque)
         ssize_t len = fill_block(s, s->block[slot]);
         if (len > 0)
             sha256_update(s->hash, s->block[slot], (size_t)len);
+        bool over = len > 0 && (s->produced_bytes += (uint64_t)len) > s->max_bytes;
         pthread_mutex_lock(&s->mu);
-        if (len < 0) {
-            const char *msg = archive_error_string(s->outer);
+        if (over) {
+            s->filter_error = xasprintf("decompressed layer larger than %llu bytes (IMAGETOOL_MAX_LAYER_SIZE)",
+                                        (unsigned long long)s->max_bytes);
+            s->too_large = true;
+            len = -1;
+        } else if (len < 0) {
+            const char *msg = s->gz ? gunzip_error(s->gz) : archive_error_string(s->outer);
             s->filter_error = xstrdup(msg ? msg : "decompression failed");
         } else if (len > 0) {
             s->block_len[slot] = (size_t)len;
@@ -130,11 +168,7 @@ static ssize_t tar_read(struct archive *a, void *opaque, const void **out)
 
 static int enable_filters(struct archive *a)
 {
-    /* Named filters only: archive_read_support_filter_all would also accept
-     * formats that libarchive decodes by running external programs. */
-    if (archive_read_support_filter_gzip(a) != ARCHIVE_OK || archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
-        archive_read_support_filter_xz(a) != ARCHIVE_OK || archive_read_support_filter_bzip2(a) != ARCHIVE_OK ||
-        archive_read_support_filter_lzma(a) != ARCHIVE_OK)
+    if (archive_enable_builtin_filters(a) < 0)
         return -1;
     return archive_read_support_format_raw(a) == ARCHIVE_OK ? 0 : -1;
 }
@@ -163,7 +197,8 @@ static int open_inner(struct layer_stream *s, struct error **err)
     if (archive_read_support_format_tar(s->inner) != ARCHIVE_OK ||
         archive_read_open(s->inner, s, NULL, tar_read, NULL) != ARCHIVE_OK) {
         if (s->filter_error)
-            return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", s->filter_error);
+            return error_setc(err, EXIT_INVALID, 0, "%s%s", s->too_large ? "" : "corrupt layer: ",
+                              s->filter_error);
         const char *msg = archive_error_string(s->inner);
         return error_setc(err, EXIT_INVALID, 0, "not a tar: %s", msg ? msg : "unknown format");
     }
@@ -181,7 +216,11 @@ int layer_stream_open(int blob_fd, struct layer_stream **out, struct error **err
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     posix_fadvise(blob_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    if (open_outer(s, err) < 0)
+    if (max_layer_size(&s->max_bytes, err) < 0)
+        goto fail;
+    if (gunzip_sniff(blob_fd))
+        s->gz = gunzip_new(blob_fd);
+    else if (open_outer(s, err) < 0)
         goto fail;
     int e = pthread_create(&s->thread, NULL, producer, s);
     if (e != 0) {
@@ -201,6 +240,14 @@ fail:
 struct archive *layer_stream_tar(struct layer_stream *s)
 {
     return s->inner;
+}
+
+bool layer_stream_too_large(struct layer_stream *s)
+{
+    pthread_mutex_lock(&s->mu);
+    bool r = s->too_large;
+    pthread_mutex_unlock(&s->mu);
+    return r;
 }
 
 const char *layer_stream_filter_error(struct layer_stream *s)
@@ -250,6 +297,7 @@ void layer_stream_free(struct layer_stream *s)
         archive_read_free(s->inner);
     if (s->outer)
         archive_read_free(s->outer);
+    gunzip_free(s->gz);
     sha256_free(s->hash);
     free(s->filter_error);
     for (int i = 0; i < N_BLOCKS; i++)

@@ -30,7 +30,7 @@ static bool is_schema1_type(const char *mt)
 static char *detect_media_type(const struct http_response *resp, const char *what, struct error **err)
 {
     CLEANUP_JSON yajl_val root = NULL;
-    if (json_parse(resp->body, resp->body_len, what, &root, err) < 0)
+    if (json_parse_max(resp->body, resp->body_len, JSON_MANIFEST_MAX, what, &root, err) < 0)
         return NULL;
     const char *mt = NULL;
     int64_t version = 0;

@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/xalloc.h"
+#include "imagetool/archive_filters.h"
 #include "imagetool/image/image.h"
 #include "imagetool/sources/archive_path.h"
 #include "imagetool/sources/archive_stage.h"
@@ -152,7 +153,11 @@ static int open_archive(const char *file, struct archive **out, struct error **e
     if (stat(file, &sb) < 0)
         return error_set(err, errno, "open");
     struct archive *a = archive_read_new();
-    archive_read_support_filter_all(a);
+    if (archive_enable_builtin_filters(a) < 0) {
+        error_setc(err, EXIT_FAIL, 0, "libarchive: a built-in decompression filter is missing");
+        archive_read_free(a);
+        return -1;
+    }
     archive_read_support_format_tar(a);
     archive_read_support_format_gnutar(a);
     if (archive_read_open_filename(a, file, READ_CHUNK) != ARCHIVE_OK) {

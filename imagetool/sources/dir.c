@@ -60,7 +60,7 @@ static int dir_import(struct store *s, const char *rest, const struct import_opt
     if (load_manifest(dirfd, rest, &o->platform, &json, &len, err) < 0 || manifest_parse(json, len, &m, err) < 0)
         return error_prefix(err, "dir:%s: manifest.json", rest);
     int r = ensure_blob(s, dirfd, rest, &m.config, err);
-    for (size_t i = 0; r == 0 && i < m.n_layers; i++)
+    for (size_t i = 0; r == 0 && !o->config_only && i < m.n_layers; i++)
         r = ensure_blob(s, dirfd, rest, &m.layers[i], err);
     char digest[DIGEST_STR_LEN + 1];
     if (r == 0)

@@ -52,6 +52,8 @@ static int pull(struct store *s, const struct docker_ref *ref, const struct impo
     }
     size_t n;
     CLEANUP_FREE struct descriptor *blobs = blob_list(&m, &n);
+    if (o->config_only)
+        n = 1;
     struct progress *prog = progress_new(o->quiet, -1);
     ret = blobs_fetch(&r, s, blobs, n, prog, err);
     if (ret == 0)

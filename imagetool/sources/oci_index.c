@@ -116,11 +116,11 @@ static int store_config(struct store *s, const struct blob_provider *bp, const s
 }
 
 static int store_image_blobs(struct store *s, const struct blob_provider *bp, const struct manifest *m,
-                             struct error **err)
+                             bool config_only, struct error **err)
 {
     if (store_config(s, bp, m, err) < 0)
         return -1;
-    for (size_t i = 0; i < m->n_layers; i++)
+    for (size_t i = 0; !config_only && i < m->n_layers; i++)
         if (bp->ensure(bp->ctx, s, &m->layers[i], err) < 0)
             return error_prefix(err, "layer %zu", i + 1);
     return 0;
@@ -137,7 +137,7 @@ static int import_entry(struct store *s, const struct blob_provider *bp, struct 
     if (manifest_parse(json, len, &m, err) < 0)
         return error_prefix(err, "manifest %s", e->d.digest);
     char digest[DIGEST_STR_LEN + 1];
-    int r = store_image_blobs(s, bp, &m, err);
+    int r = store_image_blobs(s, bp, &m, o->config_only, err);
     if (r == 0)
         r = store_put_blob(s, json, len, e->d.digest, digest, err);
     const char *ref = tag ? tag : e->ref_name;
@@ -154,7 +154,7 @@ int oci_index_import(struct store *s, const struct blob_provider *bp, const char
 {
     CLEANUP_JSON yajl_val index = NULL;
     struct entry e = { 0 };
-    if (json_parse(index_json, len, "index.json", &index, err) < 0 || choose_entry(index, tag, &e, err) < 0)
+    if (json_parse_max(index_json, len, JSON_MANIFEST_MAX, "index.json", &index, err) < 0 || choose_entry(index, tag, &e, err) < 0)
         return -1;
     int r = import_entry(s, bp, &e, tag, source, o, out, err);
     descriptor_clear(&e.d);

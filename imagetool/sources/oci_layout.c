@@ -72,6 +72,11 @@ static int layout_ensure(void *ctx, struct store *s, const struct descriptor *d,
     CLEANUP_CLOSE int fd = open_blob(ctx, d->digest, err);
     if (fd < 0)
         return -1;
+    int r = store_blob_adopt(s, fd, d->digest, d->size, err); /* same file system: no copy */
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return error_set(err, errno, "blob %s", d->digest);
     return copy_fd_to_store(s, fd, d, err);
 }
 
@@ -96,12 +101,16 @@ static int oci_layout_import(struct store *s, const char *rest, const struct imp
     CLEANUP_FREE char *dir = NULL, *tag = NULL;
     split_ref(rest, &dir, &tag);
     CLEANUP_CLOSE int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0 && errno == ENOTDIR)
+        return error_setc(err, EXIT_INVALID, 0, "oci:%s: not a directory (an OCI image layout); use oci-archive: for a tar",
+                          dir);
     if (dirfd < 0)
         return error_set(err, errno, "oci:%s: open", dir);
     CLEANUP_CLOSE int ifd = open_in_root(dirfd, "index.json", O_RDONLY | O_CLOEXEC, 0);
+    if (ifd < 0 && errno == ENOENT)
+        return error_setc(err, EXIT_INVALID, 0, "oci:%s: not an OCI image layout: no index.json", dir);
     if (ifd < 0)
-        return error_setc(err, errno == ENOENT ? EXIT_INVALID : EXIT_FAIL, errno,
-                          "oci:%s: not an OCI image layout: index.json", dir);
+        return error_set(err, errno, "oci:%s: index.json", dir);
     CLEANUP_FREE char *index = NULL;
     size_t len = 0;
     if (read_all_fd(ifd, &index, &len, err) < 0)

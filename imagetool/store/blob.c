@@ -1,5 +1,6 @@
 /* Blobs: streamed into tmp/ while hashed, renamed to blobs/sha256/<hex> only
- * when the digest is right, so a blob's name always matches its content. */
+ * when the digest is right and the data durable (in one batch per import,
+ * blob_batch.c), so a blob's name always matches its content. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -81,36 +82,42 @@ int store_blob_finish(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1]
     return 0;
 }
 
-static int sync_file(const char *path, struct error **err)
-{
-    CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fdatasync(fd) < 0)
-        return error_set(err, errno, "sync %s", path);
-    return 0;
-}
-
 static int commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err)
 {
     store_blob_finish(w, digest_out);
     if (w->expected[0] && strcmp(w->expected, w->digest) != 0)
         return error_setc(err, EXIT_INVALID, 0, "blob %s: digest mismatch, content has %s", w->expected,
                           w->digest);
-    CLEANUP_FREE char *dest = store_blob_path(w->s, w->digest);
-    if (path_exists(dest))
-        return 0; /* the same content is there already: keep one copy */
-    if (sync_file(w->tmp, err) < 0)
-        return -1;
-    if (chmod(w->tmp, 0644) < 0 || rename(w->tmp, dest) < 0)
-        return error_set(err, errno, "rename %s to %s", w->tmp, dest);
+    if (store_has_blob(w->s, w->digest))
+        return 0; /* the same content is there (or pending) already: keep one copy */
+    if (chmod(w->tmp, 0644) < 0)
+        return error_set(err, errno, "chmod %s", w->tmp);
+    store_batch_add(w->s, TAKE_PTR(w->tmp), w->digest); /* durable and named at the import's flush */
     return 0;
 }
 
 int store_blob_commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err)
 {
     int r = commit(w, digest_out, err);
-    unlink(w->tmp); /* gone already after a rename */
+    if (w->tmp)
+        unlink(w->tmp); /* not kept */
     writer_free(w);
     return r;
+}
+
+int blob_writer_fd(const struct blob_writer *w)
+{
+    return w->fd;
+}
+
+int store_blob_commit_verified(struct blob_writer *w, struct error **err)
+{
+    sha256_free(w->hash);
+    w->hash = NULL;
+    close(w->fd);
+    w->fd = -1;
+    memcpy(w->digest, w->expected, DIGEST_STR_LEN + 1);
+    return store_blob_commit(w, NULL, err);
 }
 
 void store_blob_abort(struct blob_writer *w)
@@ -138,6 +145,9 @@ char *store_blob_path(const struct store *s, const char *digest)
 {
     if (!digest_is_valid(digest))
         return xasprintf("%s/" STORE_BLOBS_DIR "/invalid-digest", s->root);
+    char *pending = store_batch_find(s, digest);
+    if (pending)
+        return pending;
     return xasprintf("%s/" STORE_BLOBS_DIR "/%s", s->root, digest_hex(digest));
 }
 
@@ -160,7 +170,15 @@ int store_blob_open(struct store *s, const char *digest, struct error **err)
         return error_setc(err, EXIT_NOTFOUND, 0, "blob %s is not in the store", digest);
     if (fd < 0)
         return error_set(err, errno, "open %s", p);
+    if (s->watch)
+        s->watch(s->watch_ctx, digest, fd);
     return fd;
+}
+
+void store_watch_blobs(struct store *s, store_blob_watch_fn fn, void *ctx)
+{
+    s->watch = fn;
+    s->watch_ctx = ctx;
 }
 
 int store_blob_read(struct store *s, const char *digest, char **buf, size_t *len, struct error **err)

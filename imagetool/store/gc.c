@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,10 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/mountinfo.h"
+#include "common/strv.h"
 #include "common/xalloc.h"
+#include "imagetool/image/image.h"
 #include "imagetool/store/store_private.h"
 
 #define MAX_DEPTH 8
@@ -70,11 +74,17 @@ static void mark_diff_ids(struct store *s, const char *config, struct marks *m)
         json_get_object(root, "", "rootfs", &rootfs, NULL) != 1 ||
         json_get_array(rootfs, "", "diff_ids", &ids, NULL) != 1)
         return;
+    CLEANUP_STRV char **diff_ids = NULL;
     for (size_t i = 0; i < YAJL_GET_ARRAY(ids)->len; i++) {
         const char *id = YAJL_GET_STRING(YAJL_GET_ARRAY(ids)->values[i]);
-        if (id)
-            set_add(&m->layers, id);
+        if (id == NULL || !digest_is_valid(id))
+            break;
+        strv_append(&diff_ids, id);
     }
+    /* the layer caches are keyed by chain ID */
+    CLEANUP_STRV char **chain = image_chain_ids(diff_ids);
+    for (size_t i = 0; chain[i]; i++)
+        set_add(&m->layers, chain[i]);
 }
 
 static void mark(struct store *s, const char *digest, struct marks *m, int depth)
@@ -105,16 +115,65 @@ static void mark(struct store *s, const char *digest, struct marks *m, int depth
     }
 }
 
-/* A cached layer that an overlay mount still uses stays. */
+/* Does an overlay option list name dir as one of its directories
+ * ("lowerdir=A:B", "lowerdir+=A", "upperdir=A"; the values decoded)? */
+static bool options_name_dir(const char *opts, const char *dir)
+{
+    size_t n = strlen(dir);
+    for (const char *p = strstr(opts, dir); p; p = strstr(p + 1, dir)) {
+        bool starts = p > opts && (p[-1] == '=' || p[-1] == ':');
+        bool ends = p[n] == '\0' || p[n] == ':' || p[n] == ',';
+        if (starts && ends)
+            return true;
+    }
+    return false;
+}
+
+/* A cached layer that an overlay mount still uses stays (and so does one
+ * whose use cannot be checked). */
 static bool layer_in_use(const char *dir)
 {
-    CLEANUP_FCLOSE FILE *f = fopen("/proc/self/mountinfo", "re");
-    CLEANUP_FREE char *line = NULL;
-    size_t cap = 0;
-    while (f && getline(&line, &cap, f) > 0)
-        if (strstr(line, " overlay ") && strstr(line, dir))
+    CLEANUP_MOUNTINFO struct mountinfo *mi = NULL;
+    CLEANUP_ERROR struct error *err = NULL;
+    if (mountinfo_open(NULL, &mi, &err) < 0)
+        return true;
+    const struct mountinfo_entry *e;
+    int rc;
+    while ((rc = mountinfo_next(mi, &e, &err)) == 1)
+        if (strcmp(e->fstype, "overlay") == 0 && options_name_dir(e->super_options, dir))
             return true;
+    return rc < 0;
+}
+
+/* A layer image that a loop device reads (a mounted bundle) stays. */
+static bool image_in_use(const char *path)
+{
+    CLEANUP_CLOSEDIR DIR *d = opendir("/sys/block");
+    struct dirent *de;
+    char buf[PATH_MAX + 1];
+    while (d && (de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, "loop", 4) != 0)
+            continue;
+        CLEANUP_FREE char *f = xasprintf("/sys/block/%s/loop/backing_file", de->d_name);
+        CLEANUP_CLOSE int fd = open(f, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+            continue;
+        buf[n] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        if (strcmp(buf, path) == 0)
+            return true;
+    }
     return false;
+}
+
+enum sweep_kind { SWEEP_FILES, SWEEP_LAYER_DIRS, SWEEP_LAYER_IMAGES };
+
+/* The digest an entry is named for: blobs/<hex>, layers/<hex>, images/<hex>.<suffix>. */
+static bool kept(const struct digest_set *keep, const char *name)
+{
+    CLEANUP_FREE char *hex = xstrndup(name, strcspn(name, "."));
+    return keep && set_has(keep, hex);
 }
 
 struct sweep {
@@ -122,8 +181,8 @@ struct sweep {
     size_t count;
 };
 
-static int sweep_dir(struct store *s, const char *rel, const struct digest_set *keep, bool dirs, struct sweep *sw,
-                     struct error **err)
+static int sweep_dir(struct store *s, const char *rel, const struct digest_set *keep, enum sweep_kind kind,
+                     struct sweep *sw, struct error **err)
 {
     CLEANUP_FREE char *path = store_path(s, rel);
     CLEANUP_CLOSEDIR DIR *d = opendir(path);
@@ -133,21 +192,25 @@ static int sweep_dir(struct store *s, const char *rel, const struct digest_set *
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
             continue;
-        if (keep && set_has(keep, de->d_name))
+        if (kept(keep, de->d_name))
             continue;
         CLEANUP_FREE char *child = path_join(path, de->d_name);
         struct stat st;
         if (lstat(child, &st) < 0)
             continue;
-        if (dirs && layer_in_use(child)) {
+        if (kind == SWEEP_LAYER_DIRS && layer_in_use(child)) {
             log_warn("gc: keeping %s: an overlay mount uses it", child);
+            continue;
+        }
+        if (kind == SWEEP_LAYER_IMAGES && image_in_use(child)) {
+            log_warn("gc: keeping %s: a loop device (a mounted bundle) uses it", child);
             continue;
         }
         if (rm_rf(child, err) < 0)
             return -1;
         if (S_ISREG(st.st_mode)) {
             sw->bytes += (uint64_t)st.st_size;
-            if (!dirs)
+            if (kind == SWEEP_FILES)
                 sw->count++;
         }
     }
@@ -158,18 +221,20 @@ int store_gc(struct store *s, uint64_t *freed_bytes, size_t *freed_blobs, struct
 {
     struct store_image *imgs = NULL;
     size_t n = 0;
-    if (store_lock(s, true, err) < 0 || store_index_read(s, &imgs, &n, err) < 0)
+    if (store_flush(s, err) < 0 || store_lock(s, true, err) < 0 || store_index_read(s, &imgs, &n, err) < 0)
         return -1;
     struct marks m = { 0 };
     for (size_t i = 0; i < n; i++)
         mark(s, imgs[i].digest, &m, 0);
     store_images_free(imgs, n);
     struct sweep sw = { 0 }, tmp = { 0 };
-    int r = sweep_dir(s, STORE_BLOBS_DIR, &m.blobs, false, &sw, err);
+    int r = sweep_dir(s, STORE_BLOBS_DIR, &m.blobs, SWEEP_FILES, &sw, err);
     if (r == 0)
-        r = sweep_dir(s, STORE_LAYERS_DIR, &m.layers, true, &tmp, err);
+        r = sweep_dir(s, STORE_LAYERS_DIR, &m.layers, SWEEP_LAYER_DIRS, &tmp, err);
     if (r == 0)
-        r = sweep_dir(s, STORE_TMP_DIR, NULL, false, &tmp, err);
+        r = sweep_dir(s, STORE_IMAGES_DIR, &m.layers, SWEEP_LAYER_IMAGES, &tmp, err);
+    if (r == 0)
+        r = sweep_dir(s, STORE_TMP_DIR, NULL, SWEEP_FILES, &tmp, err);
     set_free(&m.blobs);
     set_free(&m.layers);
     if (freed_bytes)

@@ -211,6 +211,8 @@ int store_tag(struct store *s, const char *name, const char *manifest_digest, co
     if (!digest_is_valid(manifest_digest))
         return error_setc(err, EXIT_INVALID, 0, "malformed digest '%s'", manifest_digest);
     CLEANUP_FREE char *norm = name ? store_name_normalise(name) : NULL;
+    if (store_batch_flush(s, err) < 0) /* the import's blobs: durable and named */
+        return -1;
     store_sync_dir(s, STORE_BLOBS_DIR); /* blob renames are durable before a name points at them */
     struct tag_edit t = { norm, manifest_digest, media_type, size };
     return index_edit(s, add_tag, &t, err);

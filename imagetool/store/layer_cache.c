@@ -1,4 +1,4 @@
-/* The extracted-layer cache for the overlay backend: layers/<diff_id hex>/
+/* The extracted-layer cache for the overlay backend: layers/<chain_id hex>/
  * is a layer applied to an empty directory, whiteouts in overlayfs form.
  * Extracted under tmp/ and renamed into place, so a reader sees a complete
  * layer or none; two extractions racing both succeed and one copy stays. */
@@ -20,26 +20,24 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int extract(struct store *s, const char *blob_digest, const char *diff_id, const char *tmp,
-                   struct error **err)
+static int extract(struct store *s, const struct store_layer *l, const char *tmp, struct error **err)
 {
-    CLEANUP_CLOSE int blob = store_blob_open(s, blob_digest, err);
+    CLEANUP_CLOSE int blob = store_blob_open(s, l->blob_digest, err);
     if (blob < 0)
         return -1;
     CLEANUP_CLOSE int dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0 || fchmod(dirfd, 0755) < 0)
         return error_set(err, errno, "open %s", tmp);
-    if (layer_apply(blob, dirfd, diff_id, WHITEOUT_OVERLAY, err) < 0)
+    if (layer_apply_below(blob, dirfd, l->diff_id, l->below, err) < 0)
         return -1;
     if (syncfs(dirfd) < 0) /* the content is durable before the name is */
         return error_set(err, errno, "sync %s", tmp);
     return 0;
 }
 
-int store_layer_ensure(struct store *s, const char *blob_digest, const char *diff_id, char **dir_out,
-                       struct error **err)
+int store_layer_ensure(struct store *s, const struct store_layer *l, char **dir_out, struct error **err)
 {
-    const char *key = diff_id ? diff_id : blob_digest;
+    const char *key = l->chain_id ? l->chain_id : l->diff_id ? l->diff_id : l->blob_digest;
     if (!digest_is_valid(key))
         return error_setc(err, EXIT_INVALID, 0, "layer %s: malformed digest", key);
     if (store_lock(s, false, err) < 0)
@@ -52,9 +50,9 @@ int store_layer_ensure(struct store *s, const char *blob_digest, const char *dif
     CLEANUP_FREE char *tmp = xasprintf("%s/" STORE_TMP_DIR "/layer-XXXXXX", s->root);
     if (mkdtemp(tmp) == NULL)
         return error_set(err, errno, "create %s", tmp);
-    if (extract(s, blob_digest, diff_id, tmp, err) < 0) {
+    if (extract(s, l, tmp, err) < 0) {
         rm_rf(tmp, NULL);
-        return error_prefix(err, "layer %s", blob_digest);
+        return error_prefix(err, "layer %s", l->blob_digest);
     }
     if (rename(tmp, final) < 0) {
         int e = errno;

@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/log.h"
 #include "common/xalloc.h"
 #include "imagetool/store/store_private.h"
 
@@ -41,10 +42,34 @@ static int ensure_file(const struct store *s, const char *rel, const char *conte
     return r;
 }
 
+/* The store holds untrusted image content (setuid binaries, file
+ * capabilities, device nodes): its root and every directory that leads to
+ * that content are the owner's alone. An existing store is tightened. */
+#define STORE_DIR_MODE 0700
+
+static int private_dir(const char *p, struct error **err)
+{
+    if (mkdir_p(p, STORE_DIR_MODE, err) < 0)
+        return -1;
+    struct stat st;
+    if (stat(p, &st) < 0)
+        return error_set(err, errno, "stat %s", p);
+    if ((st.st_mode & 07777) == STORE_DIR_MODE)
+        return 0;
+    if (chmod(p, STORE_DIR_MODE) == 0)
+        return 0;
+    if (errno == EPERM || errno == EROFS) { /* another's store, or a read-only one: not ours to change */
+        log_warn("store directory %s is mode %04o, not %04o: %s", p, (unsigned)(st.st_mode & 07777),
+                 STORE_DIR_MODE, strerror(errno));
+        return 0;
+    }
+    return error_set(err, errno, "chmod %s", p);
+}
+
 static int ensure_dir(const struct store *s, const char *rel, struct error **err)
 {
     CLEANUP_FREE char *p = store_path(s, rel);
-    return mkdir_p(p, 0755, err);
+    return private_dir(p, err);
 }
 
 int store_open(const char *root, struct store **out, struct error **err)
@@ -55,9 +80,10 @@ int store_open(const char *root, struct store **out, struct error **err)
     CLEANUP_FREE char *index = store_path(s, STORE_INDEX);
     bool fresh = !path_exists(index);
     /* a store being created holds the readers' lock: gc cannot sweep its temp files */
-    if (mkdir_p(root, 0755, err) < 0 || (fresh && store_lock(s, false, err) < 0) ||
-        ensure_dir(s, STORE_TMP_DIR, err) < 0 ||
+    if (private_dir(root, err) < 0 || (fresh && store_lock(s, false, err) < 0) ||
+        ensure_dir(s, STORE_TMP_DIR, err) < 0 || ensure_dir(s, "blobs", err) < 0 ||
         ensure_dir(s, STORE_BLOBS_DIR, err) < 0 || ensure_dir(s, STORE_LAYERS_DIR, err) < 0 ||
+        ensure_dir(s, STORE_IMAGES_DIR, err) < 0 ||
         ensure_file(s, "oci-layout", OCI_LAYOUT_JSON, err) < 0 ||
         ensure_file(s, STORE_INDEX, EMPTY_INDEX_JSON, err) < 0) {
         store_close(s);
@@ -67,10 +93,25 @@ int store_open(const char *root, struct store **out, struct error **err)
     return 0;
 }
 
+int store_open_existing(const char *root, struct store **out, struct error **err)
+{
+    CLEANUP_FREE char *index = xasprintf("%s/" STORE_INDEX, root);
+    if (access(index, R_OK) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return error_setc(err, EXIT_NOTFOUND, 0, "store %s does not exist", root);
+        return error_setc(err, errno == EACCES ? EXIT_PERM : EXIT_FAIL, errno, "store %s", root);
+    }
+    return store_open(root, out, err);
+}
+
 void store_close(struct store *s)
 {
     if (s == NULL)
         return;
+    CLEANUP_ERROR struct error *err = NULL;
+    if (store_batch_flush(s, &err) < 0)
+        log_error("store %s: %s", s->root, err->msg);
+    store_batch_free(s);
     store_unlock(s);
     free(s->root);
     free(s);

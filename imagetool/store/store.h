@@ -1,6 +1,6 @@
 /* The content-addressable store: an OCI image layout at the store root
  * (oci-layout, index.json, blobs/sha256/<hex>) plus a cache of extracted
- * layers for the overlay backend. Every blob is verified while it streams
+ * layers for the overlay backend and of layer images for the squashfs one. Every blob is verified while it streams
  * in and renamed into place only when its digest matches. See specs/store.md. */
 #ifndef IMAGETOOL_STORE_H
 #define IMAGETOOL_STORE_H
@@ -11,6 +11,7 @@
 
 #include "common/digest.h"
 #include "common/error.h"
+#include "imagetool/layer/layer.h"
 
 #define STORE_DEFAULT_ROOT "/var/lib/imagetool"
 
@@ -18,6 +19,9 @@ struct store;
 
 /* Open (creating the layout if needed). */
 int store_open(const char *root, struct store **out, struct error **err);
+/* Like store_open, for commands that only read: a missing store is an error
+ * (exit 4), never created. */
+int store_open_existing(const char *root, struct store **out, struct error **err);
 void store_close(struct store *s);
 void store_closep(struct store **s);
 #define CLEANUP_STORE CLEANUP(store_closep)
@@ -36,6 +40,18 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, struct
 uint64_t blob_writer_size(const struct blob_writer *w);
 int store_blob_commit(struct blob_writer *w, char digest_out[DIGEST_STR_LEN + 1], struct error **err);
 void store_blob_abort(struct blob_writer *w); /* removes the temp file; NULL is fine */
+/* The writer's temp file. */
+int blob_writer_fd(const struct blob_writer *w);
+/* Commit a temp file whose content the caller verified (not hashed here). */
+int store_blob_commit_verified(struct blob_writer *w, struct error **err);
+/* Make the blobs committed so far durable and named (blob_batch.c: this is
+ * done by store_tag, store_gc and store_close; other processes see a blob
+ * only after it). */
+int store_flush(struct store *s, struct error **err);
+/* fd (a regular file, expected digest and size, 0: unchecked) into the store
+ * without copying its bytes (blob_adopt.c): 1 done, 0 not possible on this
+ * file system (copy it instead), -1 error (a mismatch is EXIT_INVALID). */
+int store_blob_adopt(struct store *s, int fd, const char *expected, uint64_t size, struct error **err);
 /* Added: stop hashing and learn the digest without committing yet (an
  * archive's entries are staged before its manifest says which ones count);
  * then commit or abort. Commit and abort both free the writer. */
@@ -47,6 +63,11 @@ bool store_has_blob(struct store *s, const char *digest);
 char *store_blob_path(const struct store *s, const char *digest);
 int store_blob_open(struct store *s, const char *digest, struct error **err); /* fd */
 int store_blob_read(struct store *s, const char *digest, char **buf, size_t *len, struct error **err);
+/* Added: fn(ctx, digest, fd) for every blob store_blob_open opens from now
+ * on (unpack's progress follows the layer blobs a backend reads); NULL
+ * stops it. */
+typedef void (*store_blob_watch_fn)(void *ctx, const char *digest, int fd);
+void store_watch_blobs(struct store *s, store_blob_watch_fn fn, void *ctx);
 
 /* Image names in index.json (annotation org.opencontainers.image.ref.name
  * holds the full normalised name, e.g. "docker.io/library/busybox:latest"). */
@@ -71,11 +92,29 @@ int store_resolve(struct store *s, const char *ref, struct store_image *out, str
 void store_image_clear(struct store_image *img);
 void store_images_free(struct store_image *imgs, size_t n);
 
-/* Extracted-layer cache: layers/<diff_id hex>/ holding the layer applied to
- * an empty directory with whiteouts in overlayfs form. Extracted once under
- * a temp name and renamed; returns the directory path. */
-int store_layer_ensure(struct store *s, const char *blob_digest, const char *diff_id, char **dir_out,
-                       struct error **err);
+/* One layer of an image, for the layer caches: its blob, its diff_id
+ * (checked as it streams), its chain ID (the cache key: the OCI ChainID of
+ * the layer on top of those below it, which is the diff_id for the bottom
+ * one) and the view of the layers below (NULL for the bottom one), which
+ * entry parents resolve against (layer.h). */
+struct store_layer {
+    const char *blob_digest, *diff_id, *chain_id;
+    struct layer_below *below;
+};
+
+/* Extracted-layer cache: layers/<chain_id hex>/ holding the layer applied
+ * to an empty directory with whiteouts in overlayfs form. Extracted once
+ * under a temp name and renamed; returns the directory path. */
+int store_layer_ensure(struct store *s, const struct store_layer *l, char **dir_out, struct error **err);
+
+/* Layer-image cache: images/<chain_id hex>.<suffix>, one read-only file
+ * system image per layer made by convert (which writes the image at path
+ * from the layer blob, checking the diff_id). Converted once under tmp/,
+ * synced and renamed into place; returns the image's path. */
+typedef int (*store_layer_convert_fn)(int blob_fd, const char *diff_id, struct layer_below *below, const char *path,
+                                      struct error **err);
+int store_layer_image_ensure(struct store *s, const struct store_layer *l, const char *suffix,
+                             store_layer_convert_fn convert, char **path_out, struct error **err);
 
 /* Drop blobs and cached layers no tagged image reaches. */
 int store_gc(struct store *s, uint64_t *freed_bytes, size_t *freed_blobs, struct error **err);

@@ -48,9 +48,7 @@ static int attach_all(struct cgroup *cg, pid_t pid, char **created, struct error
             cg_forget_dir(cg, i--, created);
             continue;
         }
-        if (err)
-            *err = TAKE_PTR(e);
-        return -1;
+        return error_move(err, &e);
     }
     return 0;
 }
@@ -88,6 +86,11 @@ fail:
         detach_from_created(pid, created);
     cg_remove_created(created);
     return -1;
+}
+
+int cgroup_update(struct cgroup *cg, const struct spec_resources *r, struct error **err)
+{
+    return apply_resources(cg, r, err);
 }
 
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err)

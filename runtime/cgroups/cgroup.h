@@ -25,6 +25,8 @@ int cgroup_new(const char *cgroups_path, const char *id, struct cgroup **out, st
 /* Create the directories, apply r (may be NULL) and move pid in. On error,
  * whatever was created is removed again. */
 int cgroup_create(struct cgroup *cg, const struct spec_resources *r, pid_t pid, struct error **err);
+/* Write new resources into the existing directories (update). */
+int cgroup_update(struct cgroup *cg, const struct spec_resources *r, struct error **err);
 /* Move another process in (exec, later). */
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct error **err);
 /* Processes in the container's cgroup. */
@@ -35,6 +37,22 @@ int cgroup_signal_all(struct cgroup *cg, int sig, struct error **err);
 int cgroup_destroy(struct cgroup *cg, struct error **err);
 /* Freeze or thaw (pause/resume). */
 int cgroup_freeze(struct cgroup *cg, bool frozen, struct error **err);
+/* Is it frozen now (v1 freezer.state FROZEN, v2 cgroup.freeze 1)? */
+bool cgroup_is_frozen(const struct cgroup *cg);
+/* Frozen or on the way, its own setting or an ancestor's (v1
+ * freezer.state not THAWED, v2 cgroup.events "frozen 1" or cgroup.freeze 1). */
+bool cgroup_is_freezing(const struct cgroup *cg);
+
+/* runc's stats object (`events --stats`'s "data") from the cgroup's files. */
+void cgroup_stats_emit(const struct cgroup *cg, yajl_gen g);
+/* OOM notifications: an fd to poll (v1: an eventfd registered on
+ * memory.oom_control; v2: inotify on memory.events), then
+ * cgroup_oom_read for the number of new OOM kills since the last call. */
+struct cgroup_oom;
+int cgroup_oom_open(const struct cgroup *cg, struct cgroup_oom **out, struct error **err);
+int cgroup_oom_fd(const struct cgroup_oom *o);
+unsigned cgroup_oom_read(struct cgroup_oom *o);
+void cgroup_oom_close(struct cgroup_oom *o);
 
 /* Persist in state.json and get it back in a later invocation. */
 void cgroup_emit(const struct cgroup *cg, yajl_gen g);

@@ -10,6 +10,7 @@
 #include "cgroup_internal.h"
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/mountinfo.h"
 #include "common/xalloc.h"
 
 static bool is_fs(const char *path, long magic)
@@ -124,46 +125,37 @@ static void mounts_free(struct cg_mount *m, size_t n)
     free(m);
 }
 
-static bool parse_mount_line(char *line, struct cg_mount *m)
+static bool cgroup_mount(const struct mountinfo_entry *e, struct cg_mount *m)
 {
-    /* id parent major:minor root target opts [optional...] - fstype source superopts */
-    char *save = NULL, *field[6] = {0};
-    for (int i = 0; i < 6; i++)
-        if ((field[i] = strtok_r(i ? NULL : line, " ", &save)) == NULL)
-            return false;
-    char *tok;
-    while ((tok = strtok_r(NULL, " ", &save)) && strcmp(tok, "-") != 0)
-        ;
-    char *fstype = strtok_r(NULL, " ", &save);
-    char *source = strtok_r(NULL, " ", &save);
-    char *super = strtok_r(NULL, " \n", &save);
-    if (fstype == NULL || source == NULL || super == NULL)
+    bool v2 = strcmp(e->fstype, "cgroup2") == 0;
+    if (!v2 && strcmp(e->fstype, "cgroup") != 0)
         return false;
-    bool v2 = strcmp(fstype, "cgroup2") == 0;
-    if (!v2 && strcmp(fstype, "cgroup") != 0)
-        return false;
-    m->root = xstrdup(field[3]);
-    m->target = xstrdup(field[4]);
-    m->opts = xstrdup(super);
+    m->root = xstrdup(e->root);
+    m->target = xstrdup(e->mount_point);
+    m->opts = xstrdup(e->super_options);
     m->v2 = v2;
     return true;
 }
 
 static int read_cgroup_mounts(struct cg_mount **out, size_t *n_out, struct error **err)
 {
-    CLEANUP_FCLOSE FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (f == NULL)
-        return error_set(err, errno, "open /proc/self/mountinfo");
+    CLEANUP_MOUNTINFO struct mountinfo *mi = NULL;
+    if (mountinfo_open(NULL, &mi, err) < 0)
+        return -1;
     struct cg_mount *mounts = NULL;
     size_t n = 0;
-    CLEANUP_FREE char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
+    const struct mountinfo_entry *e;
+    int rc;
+    while ((rc = mountinfo_next(mi, &e, err)) == 1) {
         struct cg_mount m;
-        if (!parse_mount_line(line, &m))
+        if (!cgroup_mount(e, &m))
             continue;
         mounts = xrealloc(mounts, (n + 1) * sizeof(*mounts));
         mounts[n++] = m;
+    }
+    if (rc < 0) {
+        mounts_free(mounts, n);
+        return -1;
     }
     *out = mounts;
     *n_out = n;

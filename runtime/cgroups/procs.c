@@ -112,7 +112,7 @@ int cgroup_freeze(struct cgroup *cg, bool frozen, struct error **err)
     return freeze_v1(dir, frozen, err);
 }
 
-static bool is_frozen(const struct cgroup *cg)
+bool cgroup_is_frozen(const struct cgroup *cg)
 {
     bool v2 = cg->mode == CGROUP_MODE_V2;
     const char *dir = v2 ? cg->dirs[0].path : cgroup_path_of(cg, "freezer");
@@ -122,13 +122,25 @@ static bool is_frozen(const struct cgroup *cg)
     return strcmp(state, v2 ? "1" : "FROZEN") == 0;
 }
 
+bool cgroup_is_freezing(const struct cgroup *cg)
+{
+    bool v2 = cg->mode == CGROUP_MODE_V2;
+    const char *dir = v2 ? cg->dirs[0].path : cgroup_path_of(cg, "freezer");
+    CLEANUP_FREE char *state = NULL, *events = NULL;
+    if (dir == NULL)
+        return false;
+    if (!v2)
+        return cg_read(dir, "freezer.state", &state, NULL) == 0 && strcmp(state, "THAWED") != 0;
+    return cgroup_is_frozen(cg) || (cg_read(dir, "cgroup.events", &events, NULL) == 0 && strstr(events, "frozen 1"));
+}
+
 int cgroup_signal_all(struct cgroup *cg, int sig, struct error **err)
 {
     if (cg->mode == CGROUP_MODE_V2 && sig == SIGKILL && cg_has(cg->dirs[0].path, "cgroup.kill"))
         return cg_write(cg->dirs[0].path, "cgroup.kill", "1", err);
     /* Frozen, nobody can fork a process we would miss. A paused container
      * stays paused, unless it is being killed (frozen tasks cannot die). */
-    bool was_frozen = is_frozen(cg);
+    bool was_frozen = cgroup_is_frozen(cg);
     bool thaw_after = was_frozen ? sig == SIGKILL : cgroup_freeze(cg, true, NULL) == 0;
     CLEANUP_FREE pid_t *pids = NULL;
     size_t n = 0;

@@ -75,9 +75,7 @@ int cg_make_dirs(struct cgroup *cg, char ***created, struct error **err)
             cg_forget_dir(cg, i--, *created);
             continue;
         }
-        if (err)
-            *err = TAKE_PTR(e);
-        return -1;
+        return error_move(err, &e);
     }
     return 0;
 }
@@ -136,9 +134,7 @@ int cgroup_destroy(struct cgroup *cg, struct error **err)
         CLEANUP_ERROR struct error *e = NULL;
         /* Go on with the other hierarchies; report the first failure. */
         if (rmdir_tree(cg->dirs[i].path, deadline, &e) < 0 && rc == 0) {
-            if (err)
-                *err = TAKE_PTR(e);
-            rc = -1;
+            rc = error_move(err, &e);
         }
     }
     return rc;

@@ -60,9 +60,7 @@ static int cpu_bandwidth(const char *dir, const struct spec_cpu *c, struct error
     if (cg_writef(dir, "cpu.cfs_period_us", &first, "%" PRIu64, c->period) == 0)
         return quota ? cg_writef(dir, "cpu.cfs_quota_us", err, "%" PRId64, c->quota) : 0;
     if (first->errnum != EINVAL || !quota) {
-        if (err)
-            *err = TAKE_PTR(first);
-        return -1;
+        return error_move(err, &first);
     }
     if (cg_writef(dir, "cpu.cfs_quota_us", err, "%" PRId64, c->quota) < 0)
         return -1;
@@ -125,11 +123,24 @@ static int memory_and_swap(const char *dir, int64_t limit, int64_t swap, struct 
     return swap != 0 ? write_bytes(dir, memsw, swap, err) : 0;
 }
 
+/* memory.kernelTCP: the TCP buffer limit (crun applies it too). */
+static int v1_kernel_tcp(const char *dir, int64_t v, struct error **err)
+{
+    if (v == 0)
+        return 0;
+    if (!cg_has(dir, "memory.kmem.tcp.limit_in_bytes")) {
+        log_warn("memory.kernelTCP: the kernel has no %s/memory.kmem.tcp.limit_in_bytes; ignored", dir);
+        return 0;
+    }
+    return write_bytes(dir, "memory.kmem.tcp.limit_in_bytes", v, err);
+}
+
 static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struct error **err)
 {
     int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
     int64_t reservation = m->has_reservation ? m->reservation : 0;
-    if (!limit && !swap && !reservation && !m->has_swappiness && !m->disable_oom_killer)
+    int64_t kernel_tcp = m->has_kernel_tcp ? m->kernel_tcp : 0;
+    if (!limit && !swap && !reservation && !kernel_tcp && !m->has_swappiness && !m->disable_oom_killer)
         return 0;
     const char *dir;
     if (need_dir(cg, "memory", &dir, err) < 0)
@@ -154,7 +165,7 @@ static int v1_memory(const struct cgroup *cg, const struct spec_memory *m, struc
     }
     if (m->disable_oom_killer && cg_write(dir, "memory.oom_control", "1", err) < 0)
         return -1;
-    return 0;
+    return v1_kernel_tcp(dir, kernel_tcp, err);
 }
 
 static int v1_pids(const struct cgroup *cg, int64_t limit, struct error **err)

@@ -128,6 +128,8 @@ static int v2_memory(const char *dir, const struct spec_memory *m, struct error 
         log_warn("memory.disableOOMKiller: no cgroup v2 equivalent; ignored");
     if (m->has_kernel)
         log_warn("memory.kernel: kernel memory limits are deprecated and ignored");
+    if (m->has_kernel_tcp && m->kernel_tcp != 0)
+        log_warn("memory.kernelTCP: no cgroup v2 equivalent (TCP memory is part of memory.max); ignored");
     return 0;
 }
 

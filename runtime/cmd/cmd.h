@@ -25,7 +25,8 @@ static inline const struct global_opts *cmd_globals(const struct cli_args *a)
 }
 
 extern const struct cli_command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete, cmd_list,
-    cmd_spec, cmd_features, cmd_exec, cmd_pause, cmd_resume, cmd_update, cmd_ps;
+    cmd_spec, cmd_features, cmd_exec, cmd_pause, cmd_resume, cmd_update, cmd_ps, cmd_events, cmd_checkpoint,
+    cmd_restore;
 
 /* A JSON generator indented as runc indents (two spaces). */
 #include <yajl/yajl_gen.h>
@@ -37,12 +38,14 @@ void cmd_json_print(yajl_gen g);
 #define CMD_CREATE_OPTIONS                                                                                 \
     { 'b', "bundle", CLI_ARG, "DIR", "the bundle directory", "the current directory", 0 },                 \
     { 0, "pid-file", CLI_ARG, "FILE", "write the container init's pid to FILE", "none", 0 },              \
-    { 0, "console-socket", CLI_ARG, "PATH", "terminal socket (not supported yet: refused)", "none", 0 },  \
+    { 0, "console-socket", CLI_ARG, "PATH", "send the terminal's master fd to this unix socket", "none", 0 }, \
     { 0, "no-pivot", CLI_NOARG, NULL, "chroot instead of pivot_root", NULL, 0 },                          \
-    { 0, "no-new-keyring", CLI_NOARG, NULL, "accepted (no session keyring is ever made)", NULL, 0 },      \
+    { 0, "no-new-keyring", CLI_NOARG, NULL, "keep the caller's session keyring (default: a new one, _ses.ID)", NULL, 0 }, \
     { 0, "preserve-fds", CLI_ARG, "N", "pass fds 3..3+N-1 to the container", "0", 0 }
 /* Fill o from create's and run's options; -1 with a usage error. */
 struct create_opts;
+/* --preserve-fds N (create, run, exec); 0 when not given. */
+int cmd_preserve_fds(const struct cli_args *a, int *out, struct error **err);
 int cmd_create_options(const struct cli_args *a, struct create_opts *o, struct error **err);
 
 #endif

@@ -1,6 +1,7 @@
 /* runtime list [--format table|json] [-q]: the containers under --root. */
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,13 @@ static int load_all(const char *root, struct entry **out, size_t *n, struct erro
     return 0;
 }
 
+/* The owner's user name, "#UID" without one (runc's form). */
+static char *owner_name(uid_t uid)
+{
+    struct passwd *pw = getpwuid(uid);
+    return pw ? xstrdup(pw->pw_name) : xasprintf("#%u", (unsigned)uid);
+}
+
 static void print_table(const struct entry *e, size_t n)
 {
     int w = 12;
@@ -57,8 +65,9 @@ static void print_table(const struct entry *e, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct container_state *st = e[i].st;
         int pid = e[i].status == STATUS_STOPPED ? 0 : st->pid;
+        CLEANUP_FREE char *owner = owner_name(st->owner);
         printf("%-*s%-10d%-10s%-40s%-32s%s\n", w, st->id, pid, container_status_name(e[i].status),
-               st->bundle, st->created, st->owner == 0 ? "root" : "");
+               st->bundle, st->created, owner);
     }
 }
 
@@ -66,8 +75,10 @@ static void print_json(const struct entry *e, size_t n)
 {
     CLEANUP_JSON_GEN yajl_gen g = json_gen_new(false);
     jg_arr_open(g);
-    for (size_t i = 0; i < n; i++)
-        state_emit_public(g, e[i].st, e[i].status);
+    for (size_t i = 0; i < n; i++) {
+        CLEANUP_FREE char *owner = owner_name(e[i].st->owner);
+        state_emit_public(g, e[i].st, e[i].status, owner);
+    }
     jg_arr_close(g);
     cmd_json_print(g);
 }

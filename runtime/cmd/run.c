@@ -7,11 +7,14 @@
 #include "runtime/cmd/cmd.h"
 #include "runtime/container.h"
 #include "runtime/signals.h"
+#include "runtime/terminal/terminal.h"
 
 static int run(const struct cli_args *a, struct error **err)
 {
     struct create_opts o = { .run = true };
     bool detach = cli_has(a, "detach");
+    o.keep = cli_has(a, "keep");
+    o.detach = detach;
     if (cmd_create_options(a, &o, err) < 0)
         return -1;
     sigset_t old;
@@ -20,7 +23,7 @@ static int run(const struct cli_args *a, struct error **err)
     struct launch l;
     if (container_create(cmd_globals(a)->root, &o, &l, err) < 0)
         return -1;
-    if (container_run_wait_exec(&l, err) < 0) {
+    if (container_run_wait_exec(&l, err) < 0 || launch_poststart(&l, err) < 0) {
         kill(l.pid, SIGKILL);
         waitpid(l.pid, NULL, 0);
         container_run_cleanup(&l);
@@ -33,8 +36,9 @@ static int run(const struct cli_args *a, struct error **err)
         launch_release(&l);
         return 0;
     }
-    int code = signals_forward_until_exit(l.pid);
-    container_run_cleanup(&l);
+    int code = l.pty_master >= 0 ? terminal_relay_until_exit(l.pid, l.pty_master) : signals_forward_until_exit(l.pid);
+    if (!o.keep)
+        container_run_cleanup(&l);
     launch_release(&l);
     return code;
 }
@@ -42,6 +46,7 @@ static int run(const struct cli_args *a, struct error **err)
 static const struct cli_option options[] = {
     CMD_CREATE_OPTIONS,
     { 'd', "detach", CLI_NOARG, NULL, "return once the container runs (default: wait and exit with its status)", NULL, 0 },
+    { 0, "keep", CLI_NOARG, NULL, "keep the container (stopped) after it exits; remove it with delete", NULL, 0 },
     { 0 },
 };
 

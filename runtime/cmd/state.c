@@ -14,7 +14,7 @@ static int state(const struct cli_args *a, struct error **err)
     if (container_load(cmd_globals(a)->root, id, &st, &status, err) < 0)
         return -1;
     CLEANUP_JSON_GEN yajl_gen gen = cmd_json_gen();
-    state_emit_public(gen, st, status);
+    state_emit_public(gen, st, status, "");
     cmd_json_print(gen);
     return 0;
 }

@@ -12,8 +12,5 @@ static int unsupported(const struct cli_args *a, struct error **err)
         .max_args = -1,                                                                              \
     }
 
-UNSUPPORTED(exec);
-UNSUPPORTED(pause);
-UNSUPPORTED(resume);
-UNSUPPORTED(update);
-UNSUPPORTED(ps);
+UNSUPPORTED(checkpoint);
+UNSUPPORTED(restore);

@@ -5,6 +5,7 @@
 #define RUNTIME_INIT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/spec.h"
 #include "runtime/cgroups/cgroup.h"
@@ -19,9 +20,13 @@ struct init_args {
     const char *state_json; /* for a seccomp notify listener */
     bool no_pivot;
     int sync_fd;            /* the init's end of the socketpair */
+    pid_t parent_pid;       /* the runtime process: the init dies with it until SYNC_RECORDED */
     int start_fd;           /* read end of the exec fifo; -1 (run): exec at once */
     int preserve_fds;
+    const char *keyring_id; /* join the session keyring "_ses.<id>"; NULL: keep ours */
+    const char *id, *bundle; /* for the hooks' state */
     bool ns_entered;        /* an intermediate process did ns_enter_early */
+    bool maps_by_user;      /* an ordinary user's parent writes our id maps: dumpable until then */
     const struct cgroup *cgroup;
     bool join_cgroup_v1;    /* move itself into the v1 hierarchies (cgroup_join.h) */
 };

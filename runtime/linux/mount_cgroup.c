@@ -16,6 +16,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/mountinfo.h"
 #include "common/xalloc.h"
 
 /* One v1 hierarchy as the container should see it. */
@@ -84,27 +85,28 @@ static bool own_cgroup_of(const char *cgroups, const char *superopts, unsigned l
 /* The v1 hierarchies this process belongs to, in the host's mount order. */
 static int v1_hierarchies(struct hierarchy **out, size_t *n_out, struct error **err)
 {
-    CLEANUP_FREE char *cgroups = NULL, *mountinfo = NULL;
-    if (read_file("/proc/self/cgroup", &cgroups, NULL, err) < 0 ||
-        read_file("/proc/self/mountinfo", &mountinfo, NULL, err) < 0)
+    CLEANUP_FREE char *cgroups = NULL;
+    CLEANUP_MOUNTINFO struct mountinfo *mi = NULL;
+    if (read_file("/proc/self/cgroup", &cgroups, NULL, err) < 0 || mountinfo_open(NULL, &mi, err) < 0)
         return -1;
     struct hierarchy *h = NULL;
     size_t n = 0;
     unsigned long taken = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(mountinfo, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char root[4096], point[4096], fstype[64], superopts[1024];
-        const char *sep = strstr(line, " - ");
-        if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
-            sscanf(sep + 3, "%63s %*s %1023s", fstype, superopts) != 2 || strcmp(fstype, "cgroup") != 0)
-            continue;
+    const struct mountinfo_entry *e;
+    int rc;
+    while ((rc = mountinfo_next(mi, &e, err)) == 1) {
         struct hierarchy cur = {0};
-        if (!own_cgroup_of(cgroups, superopts, &taken, &cur.controllers, &cur.own_path))
+        if (strcmp(e->fstype, "cgroup") != 0 ||
+            !own_cgroup_of(cgroups, e->super_options, &taken, &cur.controllers, &cur.own_path))
             continue;
-        cur.mountpoint = xstrdup(point);
-        cur.mount_root = xstrdup(root);
+        cur.mountpoint = xstrdup(e->mount_point);
+        cur.mount_root = xstrdup(e->root);
         h = xrealloc(h, (n + 1) * sizeof(*h));
         h[n++] = cur;
+    }
+    if (rc < 0) {
+        hierarchies_free(h, n);
+        return -1;
     }
     *out = h;
     *n_out = n;
@@ -212,10 +214,8 @@ static int mount_cgroup_v2(const struct mount_ctx *c, const struct spec_mount *m
     CLEANUP_ERROR struct error *first = NULL;
     if (mount_entry_fs(c, &cg, f, &first) == 0)
         return 0;
-    if (first->errnum != EPERM && first->errnum != EBUSY) {
-        *err = TAKE_PTR(first);
-        return -1;
-    }
+    if (first->errnum != EPERM && first->errnum != EBUSY)
+        return error_move(err, &first);
     /* No cgroup namespace of our own (or rootless): bind our own directory. */
     CLEANUP_FREE char *own = own_v2_path();
     CLEANUP_FREE char *src = path_join("/sys/fs/cgroup", own);

@@ -46,6 +46,10 @@ static const struct flag_word flag_words[] = {
     {"loud", true, MS_SILENT},
     {"bind", false, MS_BIND},
     {"rbind", false, MS_BIND | MS_REC},
+    {"acl", false, MS_POSIXACL},
+    {"noacl", true, MS_POSIXACL},
+    {"nosymfollow", false, MS_NOSYMFOLLOW},
+    {"symfollow", true, MS_NOSYMFOLLOW},
 };
 
 static const struct {
@@ -80,6 +84,9 @@ static const struct {
     {"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
     {"rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
     {"rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+    {"ratime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"rnostrictatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+    {"rnorelatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
     {"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
     {"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
 };
@@ -119,10 +126,43 @@ static void data_append(char **data, const char *word)
     *data = joined;
 }
 
+/* runc's and crun's own words: not for mount(2) at all. */
+static bool runtime_word_apply(const char *name, struct mount_flags *f)
+{
+    if (strcmp(name, "tmpcopyup") == 0)
+        f->tmpcopyup = true;
+    else if (strcmp(name, "copy-symlink") == 0)
+        f->copy_symlink = true;
+    else if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0)
+        f->idmap = name;
+    else
+        return false;
+    return true;
+}
+
+size_t mount_option_names(const char **out, size_t max)
+{
+    static const char *const own[] = {"tmpcopyup", "copy-symlink"};
+    size_t n = 0;
+#define ADD(table, field)                                              \
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)    \
+        if (n < max)                                                   \
+            out[n++] = table[i].field;
+    ADD(flag_words, name)
+    ADD(propagation_words, name)
+    ADD(attr_words, name)
+#undef ADD
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && n < max; i++)
+        out[n++] = own[i];
+    return n;
+}
+
 int mount_flags_parse(char *const *options, struct mount_flags *out, struct error **err)
 {
     memset(out, 0, sizeof(*out));
     for (char *const *o = options; o && *o; o++) {
+        if (runtime_word_apply(*o, out))
+            continue;
         const struct flag_word *w = flag_word_find(*o);
         unsigned long prop = mount_propagation_flag(*o);
         if (w && w->clear)

@@ -17,6 +17,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/log.h"
 
 unsigned long mount_current_flags(int fd)
 {
@@ -226,15 +227,79 @@ int mount_entry_fs(const struct mount_ctx *c, const struct spec_mount *m, const 
             return mount_fallback_bind(c, m, "/sys", f, err);
         if (errno == EPERM && strcmp(type, "mqueue") == 0)
             return mount_fallback_bind(c, m, "/dev/mqueue", f, err);
+        if (errno == EPERM && c->new_userns)
+            return error_setc(err, EXIT_PERM, errno, "mount %s to %s: type %s refused in a user namespace", source,
+                              where, *type ? type : "(none)");
+        if (errno == EINVAL && f->data)
+            return error_setc(err, EXIT_INVALID, errno, "mount %s to %s: %s refused the options \"%s\" (unknown or bad value)",
+                              source, where, type, f->data);
         return error_set(err, errno, "mount %s to %s", source, where);
     }
-    if (!mount_flags_have_after(f))
+    if (!mount_flags_have_after(f) && !f->tmpcopyup)
         return 0;
     CLEANUP_CLOSE int top = target_reopen(c, m->destination, err);
     if (top < 0)
         return error_prefix(err, "mount %s to %s", source, where);
+    /* dst still names the directory the tmpfs now covers. */
+    if (f->tmpcopyup && mount_copy_up(dst, top, where, err) < 0)
+        return -1;
     if (mount_propagate_fd(top, f) < 0)
         return error_set(err, errno, "set propagation and attributes of %s", where);
+    return 0;
+}
+
+/* procfs and sysfs go only on an ordinary directory (or a missing one, made
+ * as a directory): on a symlink they would land at its target, where LSM
+ * rules keyed on /proc and /sys do not apply (CVE-2019-19921). */
+static int check_kernel_fs_target(const struct mount_ctx *c, const struct spec_mount *m, struct error **err)
+{
+    const char *type = m->type ? m->type : "";
+    if (strcmp(type, "proc") != 0 && strcmp(type, "sysfs") != 0)
+        return 0;
+    CLEANUP_CLOSE int fd = open_in_root(c->rootfd, m->destination, O_PATH | O_NOFOLLOW, 0);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return errno == ENOENT ? 0 : error_set(err, errno, "%s mount on %s", type, m->destination);
+    if (!S_ISDIR(st.st_mode))
+        return error_setc(err, EXIT_PERM, 0, "%s must be mounted on an ordinary directory: %s%s is %s", type,
+                          c->rootfs, m->destination, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+    return 0;
+}
+
+/* copy-symlink (crun's): a bind of a symlink makes the same symlink at
+ * the destination. Returns 1 when done, 0 when the source is no symlink. */
+static int copy_symlink(const struct mount_ctx *c, const struct spec_mount *m, struct error **err)
+{
+    char target[PATH_MAX];
+    ssize_t n = m->source ? readlink(m->source, target, sizeof(target) - 1) : -1;
+    if (n < 0)
+        return 0;
+    target[n] = '\0';
+    CLEANUP_FREE char *parent = NULL, *name = NULL;
+    if (path_split_last(m->destination, &parent, &name) < 0)
+        return error_setc(err, EXIT_INVALID, 0, "mount %s: copy-symlink needs a file name as destination", m->destination);
+    CLEANUP_CLOSE int dir = target_open_dir(c, parent, err);
+    if (dir < 0)
+        return error_prefix(err, "copy-symlink %s to %s", m->source, m->destination);
+    CLEANUP_CLOSE int real = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (real < 0 || symlinkat(target, real, name) < 0)
+        return error_set(err, errno, "copy-symlink %s to %s", m->source, m->destination);
+    return 1;
+}
+
+static int check_runtime_words(const struct spec_mount *m, const struct mount_flags *f, bool bind, struct error **err)
+{
+    const char *type = m->type ? m->type : "";
+    if (f->idmap)
+        return error_setc(err, EXIT_INVALID, 0, "mount %s: option %s: idmapped mounts are not supported by this runtime",
+                          m->destination, f->idmap);
+    if (f->tmpcopyup && strcmp(type, "tmpfs") != 0)
+        return error_setc(err, EXIT_INVALID, 0, "mount %s: option tmpcopyup: only for tmpfs mounts, not %s",
+                          m->destination, bind ? "bind" : type);
+    if (f->copy_symlink && !bind)
+        return error_setc(err, EXIT_INVALID, 0, "mount %s: option copy-symlink: only for bind mounts", m->destination);
+    if (bind && f->data)
+        log_warn("mount %s: ignoring options a bind mount does not take: %s", m->destination, f->data);
     return 0;
 }
 
@@ -242,12 +307,21 @@ int mount_entry(const struct mount_ctx *c, const struct spec_mount *m, struct er
 {
     if (m->destination == NULL || m->destination[0] == '\0')
         return error_setc(err, EXIT_INVALID, 0, "mount with an empty destination");
+    if (check_kernel_fs_target(c, m, err) < 0)
+        return -1;
     struct mount_flags f;
     if (mount_flags_parse(m->options, &f, err) < 0)
         return error_prefix(err, "mount %s", m->destination);
     const char *type = m->type ? m->type : "";
-    int r;
-    if (strcmp(type, "bind") == 0 || (f.flags & MS_BIND)) {
+    bool bind = strcmp(type, "bind") == 0 || (f.flags & MS_BIND);
+    int r = check_runtime_words(m, &f, bind, err);
+    if (r == 0 && bind && f.copy_symlink)
+        r = copy_symlink(c, m, err);
+    if (r != 0) {
+        mount_flags_release(&f);
+        return r < 0 ? -1 : 0;
+    }
+    if (bind) {
         f.flags |= MS_BIND;
         r = mount_entry_bind(c, m, &f, err);
     } else if (strcmp(type, "cgroup") == 0) {

@@ -21,12 +21,17 @@ struct mount_flags {
     size_t n_propagation;       /* applied one by one after the mount */
     char *data;                 /* unknown options, comma-joined, for the file system */
     uint64_t attr_set, attr_clr; /* "rro", "rnosuid", ...: MOUNT_ATTR_* applied recursively */
+    bool tmpcopyup;             /* tmpfs: copy what the target held into it */
+    bool copy_symlink;          /* bind of a symlink: make the same symlink instead */
+    const char *idmap;          /* "idmap" or "ridmap" when asked (refused: not supported) */
 };
 
 /* Parse options; unknown words become data. Fails only on too many
  * propagation flags. */
 int mount_flags_parse(char *const *options, struct mount_flags *out, struct error **err);
 void mount_flags_release(struct mount_flags *f);
+/* Every option word understood (for `features`); returns the count. */
+size_t mount_option_names(const char **out, size_t max);
 /* "shared", "rslave", ... -> MS_* (0 when the name is not a propagation). */
 unsigned long mount_propagation_flag(const char *name);
 
@@ -79,6 +84,10 @@ unsigned long mount_current_flags(int fd);
 int mount_propagate_fd(int fd, const struct mount_flags *f);
 /* Does f ask for anything after the mount itself (propagation, r* attributes)? */
 bool mount_flags_have_after(const struct mount_flags *f);
+
+/* tmpcopyup: copy the tree under from_dir (the directory a tmpfs now
+ * covers) into to_dir (the tmpfs). where names the target in messages. */
+int mount_copy_up(int from_dir, int to_dir, const char *where, struct error **err);
 
 /* The cgroup file system entry (v1: tmpfs + per-controller binds, v2: cgroup2). */
 int mount_cgroup(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,

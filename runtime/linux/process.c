@@ -1,10 +1,12 @@
 /* process.*: user, rlimits, cwd, umask, environment and exec of the
  * container's process. */
+#include "runtime/rootless.h"
 #include "runtime/linux/process.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +17,11 @@
 #include <linux/close_range.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/fs.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "runtime/linux/ids.h"
 
 static const struct {
     const char *name;
@@ -41,18 +45,39 @@ int rlimit_from_name(const char *name)
     return -1;
 }
 
+/* uid, gid and every additional gid in 0..2^31-1; at most NGROUPS_MAX
+ * additional gids (what setgroups takes). */
+static int user_validate(const struct spec_user *u, struct error **err)
+{
+    if (id_check(u->uid, "process.user.uid", err) < 0 || id_check(u->gid, "process.user.gid", err) < 0)
+        return -1;
+    if (u->n_additional_gids > NGROUPS_MAX)
+        return error_setc(err, EXIT_INVALID, 0, "process.user.additionalGids: %zu entries, at most %d",
+                          u->n_additional_gids, NGROUPS_MAX);
+    for (size_t i = 0; i < u->n_additional_gids; i++) {
+        char what[64];
+        snprintf(what, sizeof(what), "process.user.additionalGids[%zu]", i);
+        if (id_check(u->additional_gids[i], what, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int process_validate(const struct spec_process *p, struct error **err)
 {
     if (p == NULL)
         return error_setc(err, EXIT_INVALID, 0, "process: missing");
-    if (p->terminal)
-        return error_setc(err, EXIT_INVALID, 0,
-                          "process.terminal: a terminal (and --console-socket) is not supported yet");
     if (p->args == NULL || p->args[0] == NULL || p->args[0][0] == '\0')
         return error_setc(err, EXIT_INVALID, 0, "process.args: must hold at least the program");
     if (p->cwd == NULL || p->cwd[0] != '/')
         return error_setc(err, EXIT_INVALID, 0, "process.cwd: must be an absolute path, got '%s'",
                           p->cwd ? p->cwd : "");
+    if (path_via_proc_fd(p->cwd))
+        return error_setc(err, EXIT_PERM, 0, "process.cwd: %s goes through a process's fds in /proc: refused", p->cwd);
+    if (path_via_proc_fd(p->args[0]))
+        return error_setc(err, EXIT_PERM, 0, "process.args[0]: %s goes through a process's fds in /proc: refused", p->args[0]);
+    if (user_validate(&p->user, err) < 0)
+        return -1;
     for (size_t i = 0; i < p->n_rlimits; i++) {
         const struct spec_rlimit *r = &p->rlimits[i];
         if (rlimit_from_name(r->type ? r->type : "") < 0)
@@ -90,10 +115,18 @@ int process_switch_user(const struct spec_user *u, struct error **err)
 {
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
-    gid_t gids[u->n_additional_gids + 1];
+    /* On the heap: up to NGROUPS_MAX (65536) entries, checked in the parent. */
+    CLEANUP_FREE gid_t *gids = xcalloc(u->n_additional_gids + 1, sizeof(gid_t));
     for (size_t i = 0; i < u->n_additional_gids; i++)
         gids[i] = u->additional_gids[i];
-    if (setgroups(u->n_additional_gids, gids) < 0)
+    /* A user's direct gid map denies setgroups: the groups it holds are the
+     * only ones, and additional gids cannot be set (runc and crun skip them). */
+    bool denied = rootless_setgroups_denied();
+    if (denied && u->n_additional_gids > 0)
+        log_warn("process.user.additionalGids: setgroups is denied in this user namespace "
+                 "(a gid map without newgidmap): %zu additional group(s) not set",
+                 u->n_additional_gids);
+    if (!denied && setgroups(u->n_additional_gids, gids) < 0)
         return error_set(err, errno, "process.user.additionalGids: setgroups");
     if (setresgid(u->gid, u->gid, u->gid) < 0)
         return error_set(err, errno, "process.user.gid: setresgid %u", u->gid);
@@ -131,9 +164,12 @@ static int resolve_path(const struct spec_process *p, char **out, struct error *
 {
     const char *prog = p->args[0];
     if (strchr(prog, '/')) {
+        /* The words runc uses and clients match on: podman maps "no such
+         * file or directory" to exit 127 and "permission denied" to 126. */
         if (!is_executable(prog))
             return error_setc(err, EXIT_NOTFOUND, 0, "process.args[0]: exec %s: %s", prog,
-                              access(prog, F_OK) == 0 ? "not an executable file" : "no such file");
+                              access(prog, F_OK) == 0 ? "permission denied (not an executable file)"
+                                                      : "no such file or directory");
         *out = xstrdup(prog);
         return 0;
     }
@@ -141,6 +177,8 @@ static int resolve_path(const struct spec_process *p, char **out, struct error *
     CLEANUP_FREE char *dirs = xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     char *save = NULL;
     for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        if (path_via_proc_fd(d))
+            continue; /* a $PATH entry through /proc/self/fd/N is never searched */
         CLEANUP_FREE char *cand = path_join(*d ? d : ".", prog);
         if (is_executable(cand)) {
             *out = TAKE_PTR(cand);
@@ -187,10 +225,73 @@ int process_prepare_exec(const struct spec_process *p, struct exec_plan *x, stru
     return 0;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+int process_close_host_fds(int preserve_fds, const int *keep, size_t n, struct error **err)
+{
+    int sorted[16];
+    if (n > sizeof(sorted) / sizeof(sorted[0]))
+        return error_setc(err, EXIT_FAIL, 0, "close host fds: too many to keep");
+    memcpy(sorted, keep, n * sizeof(int));
+    qsort(sorted, n, sizeof(int), cmp_int);
+    unsigned first = 3 + (unsigned)preserve_fds;
+    for (size_t i = 0; i < n; i++) {
+        if (sorted[i] < 0 || (unsigned)sorted[i] < first)
+            continue;
+        if ((unsigned)sorted[i] > first && close_range(first, (unsigned)sorted[i] - 1, 0) < 0)
+            return error_set(err, errno, "close_range");
+        first = (unsigned)sorted[i] + 1;
+    }
+    if (close_range(first, ~0U, 0) < 0)
+        return error_set(err, errno, "close_range");
+    return 0;
+}
+
+/* "/proc/<anything>/{fd,fdinfo,cwd,root,exe,map_files}" and "/dev/fd",
+ * after squeezing repeated slashes and "." components. */
+bool path_via_proc_fd(const char *path)
+{
+    char norm[4096];
+    size_t n = 0;
+    for (const char *c = path; *c && n < sizeof(norm) - 2;) {
+        while (*c == '/')
+            c++;
+        size_t len = strcspn(c, "/");
+        if (len == 0)
+            break;
+        if (!(len == 1 && c[0] == '.')) {
+            norm[n++] = '/';
+            size_t take = len < sizeof(norm) - 2 - n ? len : sizeof(norm) - 2 - n;
+            memcpy(norm + n, c, take);
+            n += take;
+        }
+        c += len;
+    }
+    norm[n] = '\0';
+    static const char *const leaves[] = { "fd", "fdinfo", "cwd", "root", "exe", "map_files" };
+    if (strncmp(norm, "/dev/fd", 7) == 0 && (norm[7] == '/' || norm[7] == '\0'))
+        return true;
+    if (strncmp(norm, "/proc/", 6) != 0)
+        return false;
+    const char *leaf = strchr(norm + 6, '/');
+    if (leaf == NULL)
+        return false;
+    leaf++;
+    for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+        size_t l = strlen(leaves[i]);
+        if (strncmp(leaf, leaves[i], l) == 0 && (leaf[l] == '/' || leaf[l] == '\0'))
+            return true;
+    }
+    return false;
+}
+
 int process_close_fds(int preserve_fds, struct error **err)
 {
     for (int fd = 3; fd < 3 + preserve_fds; fd++)
-        if (fcntl(fd, F_SETFD, 0) < 0)
+        if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF) /* a closed one is skipped, as crun */
             return error_set(err, errno, "--preserve-fds: fd %d", fd);
     if (close_range(3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         return error_set(err, errno, "close_range");

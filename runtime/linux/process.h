@@ -3,6 +3,9 @@
 #ifndef RUNTIME_PROCESS_H
 #define RUNTIME_PROCESS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "common/error.h"
 #include "common/spec.h"
 
@@ -24,6 +27,14 @@ struct exec_plan {
 };
 /* Resolve args[0] and build the environment (inside the container's root). */
 int process_prepare_exec(const struct spec_process *p, struct exec_plan *x, struct error **err);
+/* Close (not only mark close-on-exec) every fd from 3+preserve_fds up,
+ * except the n in keep: the caller's and the runtime's host fds (a
+ * directory fd would let args[0] or cwd name a host file through
+ * /proc/self/fd/N, CVE-2024-21626). */
+int process_close_host_fds(int preserve_fds, const int *keep, size_t n, struct error **err);
+/* Does path go through a process's fd table or root/cwd (/proc/PID/fd/...,
+ * /proc/self/cwd, /dev/fd/...)? Such paths are refused for args[0] and cwd. */
+bool path_via_proc_fd(const char *path);
 /* Keep fds 3 .. 3+preserve_fds-1 across exec, close every other one at exec. */
 int process_close_fds(int preserve_fds, struct error **err);
 /* Reset the signal mask and exec. Returns only on failure. */

@@ -14,6 +14,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/mountinfo.h"
+#include "common/xalloc.h"
 #include "devices.h"
 #include "mounts.h"
 #include "paths.h"
@@ -31,36 +33,26 @@ static int root_propagation(const struct spec *s, unsigned long *flag, struct er
     return 0;
 }
 
-/* Is the mount at this mountinfo line shared ("shared:N" optional field)? */
-static bool line_is_shared(const char *line)
-{
-    const char *sep = strstr(line, " - ");
-    const char *shared = strstr(line, " shared:");
-    return shared != NULL && sep != NULL && shared < sep;
-}
-
 /* pivot_root refuses a rootfs whose parent mount is shared (possible when
  * rootfsPropagation asks for shared): make that one mount private. */
 static int parent_mount_private(const char *rootfs, struct error **err)
 {
-    CLEANUP_FREE char *info = NULL;
-    if (read_file("/proc/self/mountinfo", &info, NULL, err) < 0)
+    CLEANUP_MOUNTINFO struct mountinfo *mi = NULL;
+    if (mountinfo_open(NULL, &mi, err) < 0)
         return -1;
-    char best[PATH_MAX] = "";
+    CLEANUP_FREE char *best = NULL;
     bool best_shared = false;
-    char *save = NULL;
-    for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char point[PATH_MAX];
-        if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+    const struct mountinfo_entry *e;
+    int rc;
+    while ((rc = mountinfo_next(mi, &e, err)) == 1) {
+        if (!mountinfo_covers(e, rootfs) || (best && strlen(e->mount_point) < strlen(best)))
             continue;
-        size_t n = strcmp(point, "/") == 0 ? 0 : strlen(point);
-        if (strncmp(rootfs, point, n) != 0 || (rootfs[n] != '/' && rootfs[n] != '\0'))
-            continue;
-        if (strlen(point) >= strlen(best)) {
-            snprintf(best, sizeof(best), "%s", point);
-            best_shared = line_is_shared(line);
-        }
+        free(best);
+        best = xstrdup(e->mount_point);
+        best_shared = mountinfo_has_tag(e, "shared");
     }
+    if (rc < 0)
+        return -1;
     if (best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
         return error_set(err, errno, "make %s private", best);
     return 0;
@@ -71,6 +63,10 @@ static int prepare_root(const struct spec *s, const char *rootfs, struct error *
     unsigned long flag;
     if (root_propagation(s, &flag, err) < 0)
         return -1;
+    /* An unbindable tree cannot be bound onto itself: private for now,
+     * the asked propagation is set after pivot_root (rootfs_setup). */
+    if (flag & MS_UNBINDABLE)
+        flag = MS_PRIVATE | (flag & MS_REC);
     if (mount(NULL, "/", NULL, flag, NULL) < 0)
         return error_set(err, errno, "set propagation of /");
     if (parent_mount_private(rootfs, err) < 0)
@@ -121,11 +117,16 @@ static int setup_dev(const struct mount_ctx *c, const struct spec *s, struct err
 
 int rootfs_setup(const struct spec *s, const struct rootfs_opts *o, struct error **err)
 {
-    if (spec_namespace_find(s, "mount") == NULL)
-        return error_setc(err, EXIT_INVALID, 0, "linux.namespaces: the rootfs needs a mount namespace");
     char rootfs[PATH_MAX];
     if (realpath(o->rootfs, rootfs) == NULL)
         return error_set(err, errno, "root.path %s", o->rootfs);
+    /* No mount namespace: the host's mount table is shared, so nothing is
+     * mounted (create warned); a chroot is all that confines the view. */
+    if (spec_namespace_find(s, "mount") == NULL) {
+        if (chroot(rootfs) < 0 || chdir("/") < 0)
+            return error_set(err, errno, "chroot %s (no mount namespace)", rootfs);
+        return 0;
+    }
     if (prepare_root(s, rootfs, err) < 0)
         return -1;
     CLEANUP_CLOSE int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -135,23 +136,29 @@ int rootfs_setup(const struct spec *s, const struct rootfs_opts *o, struct error
                           .defer_dev_ro = devices_needed(s) && dev_mount_readonly(s)};
     if (mount_all(&c, s, err) < 0 || setup_dev(&c, s, err) < 0)
         return -1;
+    if (o->before_pivot && o->before_pivot(o->ctx, err) < 0)
+        return -1;
     if (o->no_pivot ? rootfs_chroot(rootfs, err) < 0 : rootfs_pivot(rootfs, err) < 0)
         return -1;
-    /* Applied again now that "/" is the container's root (runc does too). */
-    const char *p = s->linux_ ? s->linux_->rootfs_propagation : NULL;
-    if (p && *p && mount(NULL, "/", NULL, mount_propagation_flag(p), NULL) < 0)
-        return error_set(err, errno, "linux.rootfsPropagation: set %s on /", p);
     return 0;
 }
 
 int rootfs_finish(const struct spec *s, struct error **err)
 {
     const struct spec_linux *l = s->linux_;
+    if (spec_namespace_find(s, "mount") == NULL)
+        return 0; /* every step below would change the host's mounts */
     if (s->root && s->root->readonly && paths_root_readonly(err) < 0)
         return -1;
     if (l && paths_readonly(l->readonly_paths, err) < 0)
         return -1;
     if (l && paths_mask(l->masked_paths, err) < 0)
         return -1;
+    /* Applied again now that "/" is the container's root (runc does too),
+     * last: read-only and masked paths are binds, which an unbindable
+     * tree would refuse. */
+    const char *p = l ? l->rootfs_propagation : NULL;
+    if (p && *p && mount(NULL, "/", NULL, mount_propagation_flag(p), NULL) < 0)
+        return error_set(err, errno, "linux.rootfsPropagation: set %s on /", p);
     return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/mountinfo.h"
 
 int rootfs_pivot(const char *rootfs, struct error **err)
 {
@@ -37,16 +38,10 @@ int rootfs_pivot(const char *rootfs, struct error **err)
 }
 
 /* Full proc and sysfs mounts of the host outside the rootfs. */
-static bool is_host_kernel_fs(const char *line, const char *rootfs, char *point)
+static bool is_host_kernel_fs(const struct mountinfo_entry *e, const char *rootfs)
 {
-    char root[PATH_MAX], fstype[64];
-    const char *sep = strstr(line, " - ");
-    if (sep == NULL || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
-        sscanf(sep + 3, "%63s", fstype) != 1)
-        return false;
-    size_t n = strlen(rootfs);
-    bool inside = strncmp(point, rootfs, n) == 0 && (point[n] == '/' || point[n] == '\0');
-    return strcmp(root, "/") == 0 && !inside && (strcmp(fstype, "proc") == 0 || strcmp(fstype, "sysfs") == 0);
+    bool kernel_fs = strcmp(e->fstype, "proc") == 0 || strcmp(e->fstype, "sysfs") == 0;
+    return kernel_fs && strcmp(e->root, "/") == 0 && !path_within(e->mount_point, rootfs);
 }
 
 /* With chroot the host's /proc and /sys stay in the mount namespace, and the
@@ -54,14 +49,15 @@ static bool is_host_kernel_fs(const char *line, const char *rootfs, char *point)
  * them: detach them (or cover them when that is refused). */
 static int hide_host_kernel_fs(const char *rootfs, struct error **err)
 {
-    CLEANUP_FREE char *info = NULL;
-    if (read_file("/proc/self/mountinfo", &info, NULL, err) < 0)
+    CLEANUP_MOUNTINFO struct mountinfo *mi = NULL;
+    if (mountinfo_open(NULL, &mi, err) < 0)
         return -1;
-    char *save = NULL;
-    for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char point[PATH_MAX];
-        if (!is_host_kernel_fs(line, rootfs, point))
+    const struct mountinfo_entry *e;
+    int rc;
+    while ((rc = mountinfo_next(mi, &e, err)) == 1) {
+        if (!is_host_kernel_fs(e, rootfs))
             continue;
+        const char *point = e->mount_point;
         if (mount(NULL, point, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
             if (errno == ENOENT)
                 continue; /* beneath something already detached */
@@ -72,7 +68,7 @@ static int hide_host_kernel_fs(const char *rootfs, struct error **err)
         if ((errno != EINVAL && errno != EPERM) || mount("tmpfs", point, "tmpfs", 0, NULL) < 0)
             return error_set(err, errno, "hide %s", point);
     }
-    return 0;
+    return rc;
 }
 
 int rootfs_chroot(const char *rootfs, struct error **err)

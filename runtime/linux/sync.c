@@ -36,13 +36,51 @@ static int send_msg(int fd, const struct sync_msg *m)
     return n == (ssize_t)len ? 0 : -1;
 }
 
+int sync_send_fd(int sock, enum sync_type type, int fd)
+{
+    struct sync_msg m = { .type = type };
+    struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct sync_msg, text) + 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof(u));
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    ssize_t n;
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)iov.iov_len ? 0 : -1;
+}
+
+static ssize_t recv_with_fd(int sock, struct sync_msg *m)
+{
+    struct iovec iov = { .iov_base = m, .iov_len = offsetof(struct sync_msg, text) + sizeof(m->text) - 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+    ssize_t n;
+    do
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    m->fd = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n >= 0 && c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(&m->fd, CMSG_DATA(c), sizeof(int));
+    return n;
+}
+
 int sync_recv(int fd, struct sync_msg *m, struct error **err)
 {
     memset(m, 0, sizeof(*m));
-    ssize_t n;
-    do
-        n = recv(fd, m, sizeof(*m) - 1, 0);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = recv_with_fd(fd, m);
     if (n < 0) {
         if (errno == ECONNRESET) {
             m->type = SYNC_EOF;

@@ -8,10 +8,14 @@
 enum sync_type {
     SYNC_EOF = 0, /* the peer closed its end (or exec'd) */
     SYNC_GO,      /* parent -> init: maps written, cgroup joined: set up */
-    SYNC_READY,   /* init -> parent (create): set up, waiting for start */
+    SYNC_READY,   /* init -> parent: set up, waiting for SYNC_RECORDED */
     SYNC_ERROR,   /* init -> parent: a step failed; text names it */
     SYNC_PID,     /* intermediate -> parent: the init's pid (value) */
     SYNC_MAPS,    /* intermediate -> parent: made a user namespace, write its maps */
+    SYNC_PTY,     /* init or exec child -> parent: the terminal's master (fd) */
+    SYNC_HOOKS,   /* init -> parent: mounts made; run prestart and createRuntime, then GO */
+    SYNC_RECORDED, /* parent -> init: the container is recorded: go on (exec or wait for start) */
+    SYNC_DETACHED, /* init -> parent (create): no longer tied to the parent's life */
 };
 
 struct sync_msg {
@@ -20,12 +24,16 @@ struct sync_msg {
     int errnum;
     int value;
     char text[2048];
+    int fd; /* not on the wire: an fd that came with the message (SCM_RIGHTS), or -1 */
 };
 
 /* Send a message; e (may be NULL) fills an error message. Never raises SIGPIPE. */
 int sync_send(int fd, enum sync_type type, const struct error *e);
 int sync_send_value(int fd, enum sync_type type, int value);
-/* Receive one; SYNC_EOF when the peer is gone. -1 with *err on a read error. */
+/* Send a message carrying fd (SCM_RIGHTS). */
+int sync_send_fd(int sock, enum sync_type type, int fd);
+/* Receive one; an fd that came with it is in m->fd (the caller owns it).
+ * SYNC_EOF when the peer is gone. -1 with *err on a read error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
 /* Turn a SYNC_ERROR into an error (the init's message, its exit class). */
 int sync_error(const struct sync_msg *m, struct error **err);

@@ -1,6 +1,6 @@
 /* linux.sysctl: only keys the container's own namespaces isolate, checked
  * as runc checks them, then written under the container's /proc/sys. */
-#include "rootfs.h"
+#include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,10 +67,43 @@ ipc:
     return error_setc(err, EXIT_INVALID, 0, "sysctl %s is not allowed in the host's ipc namespace", key);
 }
 
+/* Every component of the path below /proc/sys must name an entry: an
+ * empty, "." or ".." component (from "net/../vm/x", "net..x" or "net.//.x")
+ * would let a key that passed the allow-list by its prefix reach another. */
+static bool key_components_ok(const char *rel)
+{
+    for (const char *c = rel;;) {
+        size_t n = strcspn(c, "/");
+        if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return false;
+        if (c[n] == '\0')
+            return true;
+        c += n + 1;
+    }
+}
+
+static int sysctl_key_check(const struct spec *s, const char *key, struct error **err)
+{
+    CLEANUP_FREE char *d = dotted(key);
+    CLEANUP_FREE char *rel = proc_sys_path(d);
+    if (!key_components_ok(rel))
+        return error_setc(err, EXIT_INVALID, 0, "key \"%s\": an empty, \".\" or \"..\" component", key);
+    return sysctl_check(s, d, err);
+}
+
+int sysctl_validate(const struct spec *s, struct error **err)
+{
+    const struct spec_linux *l = s->linux_;
+    for (size_t i = 0; l && i < l->n_sysctl; i++)
+        if (sysctl_key_check(s, l->sysctl[i].key ? l->sysctl[i].key : "", err) < 0)
+            return error_prefix(err, "linux.sysctl");
+    return 0;
+}
+
 static int sysctl_write(int procsys, const char *key, const char *value, struct error **err)
 {
     CLEANUP_FREE char *rel = proc_sys_path(key);
-    CLEANUP_CLOSE int fd = open_in_root(procsys, rel, O_WRONLY | O_NOFOLLOW, 0);
+    CLEANUP_CLOSE int fd = open_beneath(procsys, rel, O_WRONLY);
     if (fd < 0)
         return error_set(err, errno, "sysctl %s: open /proc/sys/%s", key, rel);
     if (write_all(fd, value, strlen(value)) < 0)
@@ -78,16 +111,15 @@ static int sysctl_write(int procsys, const char *key, const char *value, struct 
     return 0;
 }
 
+/* Keys were checked by sysctl_validate in the parent; checked again here so
+ * that nothing is written for a key that did not pass. */
 int sysctl_apply(const struct spec *s, struct error **err)
 {
     const struct spec_linux *l = s->linux_;
     if (l == NULL || l->n_sysctl == 0)
         return 0;
-    for (size_t i = 0; i < l->n_sysctl; i++) {
-        CLEANUP_FREE char *key = dotted(l->sysctl[i].key);
-        if (sysctl_check(s, key, err) < 0)
-            return error_prefix(err, "linux.sysctl");
-    }
+    if (sysctl_validate(s, err) < 0)
+        return -1;
     CLEANUP_CLOSE int procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
     struct statfs sf;
     if (procsys < 0 || fstatfs(procsys, &sf) < 0)

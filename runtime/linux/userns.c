@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/linux/ids.h"
 #include "runtime/linux/userns.h"
+#include "runtime/rootless.h"
 
 int userns_validate(const struct spec *s, bool new_userns, struct error **err)
 {
@@ -21,9 +23,17 @@ int userns_validate(const struct spec *s, bool new_userns, struct error **err)
                           "linux.namespaces: a new user namespace needs linux.uidMappings and linux.gidMappings");
     for (size_t i = 0; i < nu + ng; i++) {
         const struct spec_id_mapping *m = i < nu ? &l->uid_mappings[i] : &l->gid_mappings[i - nu];
+        const char *name = i < nu ? "uidMappings" : "gidMappings";
+        size_t k = i < nu ? i : i - nu;
         if (m->size == 0)
-            return error_setc(err, EXIT_INVALID, 0, "linux.%s[%zu].size: must be > 0",
-                              i < nu ? "uidMappings" : "gidMappings", i < nu ? i : i - nu);
+            return error_setc(err, EXIT_INVALID, 0, "linux.%s[%zu].size: must be > 0", name, k);
+        char what[64];
+        snprintf(what, sizeof(what), "linux.%s[%zu]: containerID + size - 1", name, k);
+        if (id_check((uint64_t)m->container_id + m->size - 1, what, err) < 0)
+            return -1;
+        snprintf(what, sizeof(what), "linux.%s[%zu]: hostID + size - 1", name, k);
+        if (id_check((uint64_t)m->host_id + m->size - 1, what, err) < 0)
+            return -1;
     }
     return 0;
 }
@@ -54,6 +64,8 @@ static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *
 
 int userns_write_maps(pid_t pid, const struct spec_linux *l, struct error **err)
 {
+    if (rootless_mode() && geteuid() != 0)
+        return rootless_write_maps(pid, l, err);
     if (write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
         return -1;
     return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);

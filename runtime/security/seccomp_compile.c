@@ -185,7 +185,9 @@ static int build_filter(const struct spec_seccomp *sc, struct seccomp_plan *p, s
     seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
     if (add_architectures(ctx, sc->architectures, err) < 0 || add_syscalls(ctx, sc, def, err) < 0)
         return -1;
-    return export_program(ctx, p, err);
+    if (export_program(ctx, p, err) < 0)
+        return -1;
+    return seccomp_enosys_patch(sc, def, p, err);
 }
 
 int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, struct error **err)

@@ -5,6 +5,7 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -29,6 +30,15 @@ int seccomp_flag_from_name(const char *name, unsigned int *out);
 /* Refuses (EXIT_INVALID) unknown actions, operators, architectures and
  * flags, and rules that cannot work; unknown syscall names only warn later. */
 int seccomp_validate(const struct spec_seccomp *sc, struct error **err);
+/* The ENOSYS prefix (seccomp_enosys.c): a syscall above the highest one the
+ * profile names for its architecture fails with ENOSYS. Not needed (none
+ * built) when the default action is ALLOW, LOG, TRACE or ERRNO(ENOSYS). */
+bool seccomp_enosys_needed(uint32_t default_action);
+int seccomp_enosys_prefix(const struct spec_seccomp *sc, uint32_t default_action, struct sock_filter **out,
+                          size_t *n_out, struct error **err);
+/* Put the prefix in front of the plan's program. */
+int seccomp_enosys_patch(const struct spec_seccomp *sc, uint32_t default_action, struct seccomp_plan *p,
+                         struct error **err);
 int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, struct error **err);
 /* Load; *notify_fd gets the listener fd (or -1). */
 int seccomp_plan_load(const struct seccomp_plan *p, int *notify_fd, struct error **err);

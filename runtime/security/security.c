@@ -129,3 +129,13 @@ void security_plan_free(struct security_plan *p)
     free(p->selinux_label);
     free(p);
 }
+
+size_t security_plan_fds(const struct security_plan *p, int fds[2])
+{
+    size_t n = 0;
+    if (p && p->seccomp && p->seccomp->listener_fd >= 0)
+        fds[n++] = p->seccomp->listener_fd;
+    if (p && p->seccomp && p->seccomp->host_pidns_fd >= 0)
+        fds[n++] = p->seccomp->host_pidns_fd;
+    return n;
+}

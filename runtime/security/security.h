@@ -21,6 +21,9 @@ int security_drop_bounding(const struct security_plan *p, struct error **err);
 int security_apply_caps(const struct security_plan *p, struct error **err);
 /* state_json: the container state handed to a seccomp notify listener. */
 int security_finish(const struct security_plan *p, const char *state_json, struct error **err);
+/* The fds the init must keep until security_finish (seccomp listener
+ * socket, the runtime's pid namespace); up to 2 stored in fds. */
+size_t security_plan_fds(const struct security_plan *p, int fds[2]);
 void security_plan_free(struct security_plan *p);
 
 #endif

@@ -8,7 +8,7 @@
  * chown, no writing host files even if an escape were found).
  *
  * fuzz-sources: common imagetool/layer
- * fuzz-libs: libarchive yajl libcrypto
+ * fuzz-libs: libarchive yajl libcrypto libisal
  */
 #include <dirent.h>
 #include <errno.h>

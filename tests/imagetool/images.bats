@@ -12,14 +12,15 @@ setup() {
 
 it() { "$IMAGETOOL" --store "$S" "$@"; }
 
-@test "images: a table with NAME DIGEST SIZE CREATED" {
+@test "images: a table with NAME DIGEST PLATFORM SIZE CREATED" {
     d=$(it pull -q "$ALPINE")
     run it images
     [ "$status" -eq 0 ]
-    [[ "${lines[0]}" == NAME*DIGEST*SIZE*CREATED ]]
-    read -r name digest size created time <<<"${lines[1]}"
+    [[ "${lines[0]}" == NAME*DIGEST*PLATFORM*SIZE*CREATED ]]
+    read -r name digest platform size created time <<<"${lines[1]}"
     [ "$name" = docker.io/library/alpine:3.10 ]
     [ "$digest" = "${d:7:12}" ]
+    [ "$platform" = linux/amd64 ]
     [ "$size" = 5.8MB ]
     [ "$created $time" = "2020-01-23 16:53" ]
 }

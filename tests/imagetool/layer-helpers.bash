@@ -1,7 +1,7 @@
 # Helpers for the layer suites: build a one-image OCI layout from layer
 # files (the umoci oracle reads it) and compare trees.
 
-MANIFEST_PY="${SHARED_IMAGES}/rootfs-manifest.py"
+MANIFEST_PY="$PROJECT_ROOT/tests/lib/tree-listing.py"
 
 # sha256 of a file, as "sha256:<hex>"
 file_digest() {
@@ -76,7 +76,7 @@ apply_layers() {
     done
 }
 
-# tree_listing DIR: the reference tools' listing (../shared's rootfs-manifest.py)
+# tree_listing DIR: the listing format of the EXPECTED/ trees (tests/lib/tree-listing.py)
 tree_listing() {
     python3 "$MANIFEST_PY" "$1"
 }

@@ -74,8 +74,8 @@ corrupt_blob() {
     done
 }
 
-@test "the ACI is not a transport yet" {
+@test "an ACI is a transport (aci:, tests/imagetool/aci.bats): pull names it by its path" {
     run it pull "aci:$SHARED_IMAGES/alpngxrkt-alpine-3.3-aci/alpine.aci"
-    [ "$status" -eq 3 ]
-    [[ "$output" == *"unknown transport 'aci'"* ]]
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"aci:$(realpath "$SHARED_IMAGES")/alpngxrkt-alpine-3.3-aci/alpine.aci"* ]]
 }

@@ -15,12 +15,13 @@ setup() {
 
 it() { "$IMAGETOOL" --store "$S" "$@"; }
 
-@test "a new store is an empty OCI image layout" {
+@test "a new store is an OCI image layout; images does not create one" {
     run it images --format json
-    [ "$status" -eq 0 ]
-    [ "$(echo "$output" | jq length)" = 0 ]
+    [ "$status" -eq 4 ]
+    [ ! -e "$S" ]
+    it pull -q "$HELLO" >/dev/null
     [ "$(jq -r .imageLayoutVersion "$S/oci-layout")" = 1.0.0 ]
-    [ "$(jq -c .manifests "$S/index.json")" = "[]" ]
+    [ "$(jq '.manifests | length' "$S/index.json")" = 1 ]
     [ -d "$S/blobs/sha256" ]
 }
 
@@ -80,7 +81,8 @@ it() { "$IMAGETOOL" --store "$S" "$@"; }
                "dir:$R/skopeo-dir-schema2/uncompressed-image-s2"; do
         it pull -q "$src" >/dev/null &
         pids+=($!)
-        it gc >/dev/null &
+        # gc before the first pull made the store: "does not exist" (4)
+        (it gc >/dev/null 2>&1 || [ $? -eq 4 ]) &
         pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p"; done
@@ -174,4 +176,42 @@ it() { "$IMAGETOOL" --store "$S" "$@"; }
     run it gc
     [ "$status" -eq 0 ]
     [ -z "$(ls -A "$S/tmp")" ]
+}
+
+@test "oci: blobs on the store's file system enter by hard link after verification; others' or damaged ones do not" {
+    local img="$BATS_TEST_TMPDIR/img" layer hex
+    "$PROJECT_ROOT/tests/lib/make-demo-image.sh" "$img" demo >/dev/null
+    layer=$(ls -S "$img/blobs/sha256" | head -1)
+    cp -r "$img" "$BATS_TEST_TMPDIR/orig"
+    it pull "oci:$img:demo"
+    # the largest blob (the layer) is the same inode, not a copy
+    [ "$(stat -c %i "$img/blobs/sha256/$layer")" = "$(stat -c %i "$S/blobs/sha256/$layer")" ]
+    [ "$(stat -c %h "$S/blobs/sha256/$layer")" = 2 ]
+    # a file others may write is copied
+    S="$BATS_TEST_TMPDIR/s2"
+    chmod g+w "$img/blobs/sha256/$layer"
+    it pull "oci:$img:demo"
+    [ "$(stat -c %i "$img/blobs/sha256/$layer")" != "$(stat -c %i "$S/blobs/sha256/$layer")" ]
+    # a damaged blob is refused and nothing gets its name
+    S="$BATS_TEST_TMPDIR/s3"
+    chmod g-w "$img/blobs/sha256/$layer"
+    printf 'X' | dd of="$img/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc 2>/dev/null
+    run it pull "oci:$img:demo"
+    [ "$status" -eq 3 ] || fail "$status $output"
+    [[ "$output" == *"digest mismatch"* ]] || fail "$output"
+    [ ! -e "$S/blobs/sha256/$layer" ]
+}
+
+@test "an import makes its blobs durable in one batch: one syncfs, no fsync per blob, and every blob named after it" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    strace -f -qq -e trace=fsync,fdatasync,syncfs -o "$BATS_TEST_TMPDIR/trace" \
+        "$IMAGETOOL" --store "$S" pull "$ALPINE" >/dev/null
+    [ "$(grep -c 'syncfs(' "$BATS_TEST_TMPDIR/trace")" = 1 ] || fail "$(cat "$BATS_TEST_TMPDIR/trace")"
+    ! grep -q 'fdatasync(' "$BATS_TEST_TMPDIR/trace" || fail "$(cat "$BATS_TEST_TMPDIR/trace")"
+    [ -z "$(ls -A "$S/tmp")" ]
+    local d
+    for d in $(jq -r '.manifests[].digest' "$S/index.json"); do
+        [ -f "$S/blobs/sha256/${d#sha256:}" ]
+    done
+    [ "$(ls "$S/blobs/sha256" | wc -l)" -ge 3 ]
 }

@@ -2,7 +2,7 @@
 # Load after ../lib/helpers.
 
 MAKE_DEMO_IMAGE="$PROJECT_ROOT/tests/lib/make-demo-image.sh"
-ROOTFS_MANIFEST="$SHARED_IMAGES/rootfs-manifest.py"
+ROOTFS_MANIFEST="$PROJECT_ROOT/tests/lib/tree-listing.py"
 
 # demo_image DIR: the demo image (tag "demo") built once per suite file.
 demo_image() {
@@ -56,7 +56,7 @@ cfg() {
 # image_process BUNDLE: the image-derived part of process (no HOME/TERM),
 # in the shape of EXPECTED/*.process.json after the same filter.
 image_process() {
-    jq -S -c '{args, cwd, env: [.env[] | select(test("^(HOME|TERM)=") | not)], user: {uid: .user.uid, gid: .user.gid}}' "$@"
+    jq -S -c '{args, cwd, env: [.env[] | select(test("^(HOME|TERM)=") | not)], user: {uid: .user.uid, gid: .user.gid, additionalGids: (.user.additionalGids // [])}}' "$@"
 }
 
 # rootfs_listing DIR: the canonical listing of a tree.
@@ -72,4 +72,23 @@ no_mounts_under() {
 # runc_run BUNDLE: run the bundle with runc, state under the test's tmpdir.
 runc_run() {
     runc --root "$BATS_TEST_TMPDIR/runc" run -b "$1" "$(unique_id)"
+}
+
+# unmount_test_bundles: the default backend's bundles are mounts (an overlay
+# over loop-mounted layer images): none outlives its test, whatever failed.
+unmount_test_bundles() {
+    local m
+    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
+        umount "$m" 2>/dev/null || true
+    done
+}
+
+# remove_bundle DIR: rm-bundle (unmounts) when DIR is there.
+remove_bundle() {
+    [ ! -e "$1" ] || "$IMAGETOOL" rm-bundle "$1"
+}
+
+# Suites that define their own teardown call unmount_test_bundles from it.
+teardown() {
+    unmount_test_bundles
 }

@@ -53,19 +53,19 @@ check_real() {
 
 @test "real: symlinked layer.tar, both images (gcr test_link)" {
     check_real gcr-docker-archives test_link@0 docker-archive:test_link.tar:@0
-    rm -rf "$BATS_TEST_TMPDIR/bundle"
+    remove_bundle "$BATS_TEST_TMPDIR/bundle"
     check_real gcr-docker-archives test_link@1 docker-archive:test_link.tar:@1
 }
 
 @test "real: two images in one archive (gcr test_bundle)" {
     check_real gcr-docker-archives test_bundle@0 docker-archive:test_bundle.tar:@0
-    rm -rf "$BATS_TEST_TMPDIR/bundle"
+    remove_bundle "$BATS_TEST_TMPDIR/bundle"
     check_real gcr-docker-archives test_bundle@1 docker-archive:test_bundle.tar:@1
 }
 
 @test "real: xz'd docker save with two images (skopeo)" {
     check_real skopeo-docker-two-images docker-two-images@0 docker-archive:docker-two-images.tar.xz:@0
-    rm -rf "$BATS_TEST_TMPDIR/bundle"
+    remove_bundle "$BATS_TEST_TMPDIR/bundle"
     check_real skopeo-docker-two-images docker-two-images@1 docker-archive:docker-two-images.tar.xz:@1
 }
 
@@ -76,11 +76,11 @@ check_real() {
 @test "real: oci-archive with gzip, plain, zstd and eStargz layers (dive)" {
     local kind
     for kind in gzip uncompressed estargz; do
-        rm -rf "$BATS_TEST_TMPDIR/bundle"
+        remove_bundle "$BATS_TEST_TMPDIR/bundle"
         check_real dive-oci-compression "test-oci-$kind-image" "oci-archive:test-oci-$kind-image.tar" \
             --platform linux/arm64
     done
-    rm -rf "$BATS_TEST_TMPDIR/bundle"
+    remove_bundle "$BATS_TEST_TMPDIR/bundle"
     # umoci cannot read zstd: the gzip variant's listing is the expected one.
     run it_unpack --platform linux/arm64 "oci-archive:$SHARED_IMAGES/dive-oci-compression/test-oci-zstd-image.tar" \
         "$BATS_TEST_TMPDIR/bundle"
@@ -96,7 +96,7 @@ check_real() {
 @test "real: nested index, each of 4 platforms (busybox musl)" {
     local p
     for p in amd64:linux/amd64 arm64v8:linux/arm64/v8 armv7:linux/arm/v7 386:linux/386; do
-        rm -rf "$BATS_TEST_TMPDIR/bundle"
+        remove_bundle "$BATS_TEST_TMPDIR/bundle"
         check_real docker-library-busybox-1.38-musl-multiarch-oci "busybox-musl-${p%%:*}" oci:layout \
             --platform "${p#*:}"
     done

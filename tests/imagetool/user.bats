@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # User resolution against the image's /etc/passwd and /etc/group:
-# name, uid, uid:gid, name:group, uid:group; additional gids only for a
-# name without a group; HOME from /etc/passwd unless the image sets it.
+# name, uid, uid:gid, name:group, uid:group; additional gids (the groups
+# listing the user's passwd name, as Docker and umoci give) when no group is
+# named; HOME from /etc/passwd unless the image sets it.
 # The demo image has root (0:0, /root, in wheel), demo (1000:1000,
 # /home/demo, in wheel and staff) and groups wheel=10, staff=50.
 
@@ -17,8 +18,8 @@ user_of() {
     jq -r '"\(.process.user.uid) \(.process.user.gid) \(.process.user.additionalGids // [] | join(",")) \(.process.env[] | select(startswith("HOME=")) | .[5:])"' "$b/config.json"
 }
 
-@test "user: empty User is root, without additional gids" {
-    [ "$(user_of "")" = "0 0  /root" ]
+@test "user: empty User is root, with root's supplementary groups (Docker's rule)" {
+    [ "$(user_of "")" = "0 0 10 /root" ]
 }
 
 @test "user: a name takes uid, gid, additional groups and HOME from the image" {
@@ -26,8 +27,8 @@ user_of() {
     [ "$(user_of root)" = "0 0 10 /root" ]
 }
 
-@test "user: a uid alone takes gid and HOME from its passwd entry, no additional gids" {
-    [ "$(user_of 1000)" = "1000 1000  /home/demo" ]
+@test "user: a uid alone takes gid, the groups of its passwd name and HOME from its entry" {
+    [ "$(user_of 1000)" = "1000 1000 10,50 /home/demo" ]
 }
 
 @test "user: a uid with no passwd entry gets gid 0 and HOME /" {

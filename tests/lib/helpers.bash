@@ -1,6 +1,9 @@
 # Shared bats helpers. Suites load it with: load ../lib/helpers
 # RUNTIME and IMAGETOOL are absolute paths set by the Makefile.
 
+# `run !` and `run -N` need bats 1.5 (Debian 12 has 1.8).
+bats_require_minimum_version 1.5.0
+
 : "${RUNTIME:?run the suites through make check or make bats}"
 : "${IMAGETOOL:?}"
 SHARED_DIR="${PROJECT_ROOT}/../shared"

@@ -17,7 +17,10 @@ created=1970-01-01T00:00:00Z
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# DEMO_ARCH overrides the architecture the config names (tests of the
+# platform checks); the busybox inside stays the host's.
 goarch() {
+    [ -n "${DEMO_ARCH:-}" ] && { echo "$DEMO_ARCH"; return; }
     case $(uname -m) in
     x86_64) echo amd64 ;; aarch64) echo arm64 ;; armv7l) echo arm ;; i?86) echo 386 ;;
     *) uname -m ;;

@@ -124,8 +124,13 @@ teardown() { core_teardown; }
     [ "$output" = "$(printf '%s\n%s' "$ID" "$ID-b")" ]
     run rt list
     [[ "${lines[1]}" == "$ID "*"created"*"$BUNDLE"* ]]
+    [ "$(awk '{print $NF}' <<<"${lines[1]}")" = root ]
     run rt list -f json
     [ "$(echo "$output" | jq -r 'map(.id + ":" + .status) | join(" ")')" = "$ID:created $ID-b:created" ]
+    # the owner is the same user name in both forms (runc's)
+    [ "$(echo "$output" | jq -r 'map(.owner) | unique | join(",")')" = root ]
+    run rt state "$ID"
+    [ "$(echo "$output" | jq -r .owner)" = "" ]
 }
 
 @test "cli: invalid container ids are refused" {
@@ -137,23 +142,23 @@ teardown() { core_teardown; }
     done
 }
 
-@test "cli: exec, pause, resume, update and ps say not supported yet" {
-    for c in exec pause resume update ps; do
+@test "cli: checkpoint and restore say not supported yet" {
+    for c in checkpoint restore; do
         run "$RUNTIME" --root "$ROOT" "$c" x
         [ "$status" -eq 1 ]
         [[ "$output" == *"$c: not supported yet"* ]]
     done
 }
 
-@test "cli: --console-socket and terminal: true are refused clearly" {
+@test "cli: --console-socket without a terminal, a terminal without one when detached: one line, exit 2" {
     bundle true
     run rt create --bundle "$BUNDLE" --console-socket /tmp/nosock "$ID"
-    [ "$status" -ne 0 ]
-    [[ "$output" == *"--console-socket"*"not supported yet"* ]]
+    [ "$status" -eq 2 ]
+    [[ "${lines[0]}" == *"--console-socket: the process has no terminal"* ]]
     config_edit "$BUNDLE" '.process.terminal = true'
-    run rt run --bundle "$BUNDLE" "$ID"
-    [ "$status" -ne 0 ]
-    [[ "$output" == *"process.terminal"*"not supported yet"* ]]
+    run rt run -d --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 2 ]
+    [[ "${lines[0]}" == *"process.terminal needs --console-socket"* ]]
     [ ! -e "$ROOT/$ID" ]
 }
 
@@ -219,7 +224,7 @@ runtime_flags() {
     for f in --root --log --log-format --debug --systemd-cgroup --rootless --criu --help --version; do
         [[ "$output" == *"$f"* ]] || fail "help lacks global $f"
     done
-    [[ "$output" == *"(default: /run/runtime)"* ]]
+    [[ "$output" == *"(default: /run/runtime, or \$XDG_RUNTIME_DIR/runtime when not root"* ]]
 }
 
 @test "cli: --help and options come anywhere before --" {
@@ -231,9 +236,10 @@ runtime_flags() {
     run rt kill "$ID" KILL --all
     [ "$status" -eq 4 ]
     [[ "$output" == *"$ID"* ]]
+    # options after the flag-less ones: spec --rootless (specs/rootless.md)
     run "$RUNTIME" spec -b "$BATS_TEST_TMPDIR" --rootless
-    [ "$status" -eq 2 ]
-    [[ "$output" == *"--rootless"* ]]
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(jq -r '[.linux.namespaces[].type] | index("user") != null' "$BATS_TEST_TMPDIR/config.json")" = true ]
 }
 
 @test "cli: run ID -d -b DIR: options after the id" {

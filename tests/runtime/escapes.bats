@@ -59,7 +59,11 @@ echo refused >/out/result
     before=$(sha256sum <"$RT")
     out="$BATS_TEST_TMPDIR/out"
     mkdir -p "$out"
+    # CAP_SYS_PTRACE: without it the victim's init, not dumpable until
+    # exec, cannot be opened at all (escapes2.bats); with it, the sealed
+    # copy is what stands between the attacker and the host's binary.
     config_edit "$BUNDLE" ".process.args = [\"sh\", \"-c\", $(printf '%s' "$ATTACK" | jq -Rs .)] |
+        .process.capabilities |= with_entries(.value += [\"CAP_SYS_PTRACE\"]) |
         .mounts += [{destination: \"/out\", type: \"bind\", source: \"$out\", options: [\"rbind\", \"rw\"]}]"
     "$RT" --root "$STATE" create -b "$BUNDLE" "$ID"
     "$RT" --root "$STATE" start "$ID"
@@ -133,7 +137,8 @@ fd_list() {
         .process.args = ["sh", "-c", "touch escaped; pwd"]'
     run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID" 5<"$hostdir"
     [ "$status" -eq 5 ]
-    [[ "$output" == *"process.cwd: the working directory is outside the container's root"* ]]
+    # refused before anything runs (escapes2.bats has the /proc/*/fd cases)
+    [[ "$output" == *"process.cwd: /proc/self/fd/5 goes through a process's fds in /proc: refused"* ]]
     [ ! -e "$hostdir/escaped" ]
     [ ! -e "$STATE/$ID" ]
 }

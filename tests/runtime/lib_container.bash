@@ -1,6 +1,9 @@
 # One busybox container per test, for the suites that look at what a process
 # sees inside (mounts, devices, masked paths, sysctl, capabilities, seccomp).
 
+# `run !` and `run -N` need bats 1.5 (Debian 12 has 1.8).
+bats_require_minimum_version 1.5.0
+
 load ../lib/helpers
 
 # BUNDLE (a busybox bundle from `runtime spec`), STATE and ID for this test.

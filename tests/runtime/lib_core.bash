@@ -2,6 +2,9 @@
 # userns). Every test gets a private state root and bundle; teardown removes
 # whatever containers the test left.
 
+# `run !` and `run -N` need bats 1.5 (Debian 12 has 1.8).
+bats_require_minimum_version 1.5.0
+
 load ../lib/helpers
 
 core_setup() {

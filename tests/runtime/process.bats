@@ -135,6 +135,21 @@ teardown() { core_teardown; }
     [ ! -e "$ROOT/$ID" ]
 }
 
+# Clients match on these words: podman's exec exits 127 for "no such file or
+# directory" and 126 for "permission denied", as with runc.
+@test "process: a missing or non-executable program is named with runc's words" {
+    bundle /nonexistent
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"exec /nonexistent: no such file or directory"* ]] || fail "$output"
+    [ ! -e "$ROOT/$ID" ]
+    config_edit "$BUNDLE" '.process.args = ["/etc/passwd"]'
+    run rt create --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"exec /etc/passwd: permission denied"* ]] || fail "$output"
+    [ ! -e "$ROOT/$ID" ]
+}
+
 @test "process: missing args are refused" {
     bundle true
     config_edit "$BUNDLE" '.process.args = []'

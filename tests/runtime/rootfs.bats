@@ -35,7 +35,7 @@ mountinfo_of() {
     local n_host
     n_host=$(awk '$5 == "/" {n++} END {print n}' <<<"$output")
     [ "$n_host" -eq 1 ]
-    ! grep -q " $BATS_TEST_TMPDIR" <<<"$(awk '{print " " $5}' <<<"$output")"
+    run ! grep -q " $BATS_TEST_TMPDIR" <<<"$(awk '{print " " $5}' <<<"$output")"
 }
 
 @test "pivot_root: .. from / stays in the container" {
@@ -109,5 +109,5 @@ mountinfo_of() {
     [[ $output == *"mount proc to $BUNDLE/rootfs/notadir: Not a directory"* ]]
     # no container state is left behind
     [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
-    ! grep -q "$BUNDLE/rootfs" /proc/self/mountinfo
+    run ! grep -q "$BUNDLE/rootfs" /proc/self/mountinfo
 }

@@ -81,3 +81,47 @@ teardown() {
     [ "$status" -ne 0 ]
     [[ $output == *"sysctl net.ipv4.no_such_key: open /proc/sys/net/ipv4/no_such_key: No such file or directory"* ]]
 }
+
+# A key that passes the allow-list by its prefix and climbs out of it with
+# "..": refused at validation (exit 3) in both forms, the host's value is
+# untouched and no state directory is made. The value written would be the
+# host's +1, restored below should the guard ever fail.
+sysctl_escape_refused() {
+    local key=$1 before
+    before=$(cat /proc/sys/vm/overcommit_ratio)
+    config_edit "$BUNDLE" ".linux.sysctl = {$(jq -n --arg k "$key" '$k'): \"$((before + 1))\"}"
+    in_container true
+    local now
+    now=$(cat /proc/sys/vm/overcommit_ratio)
+    [ "$now" = "$before" ] || { echo "$before" >/proc/sys/vm/overcommit_ratio; fail "host vm.overcommit_ratio changed to $now"; }
+    [ "$status" -eq 3 ] || fail "status $status: $output"
+    [ "${#lines[@]}" -eq 1 ] || fail "more than one line: $output"
+    [[ $output == *"linux.sysctl: key \"$key\": an empty, \".\" or \"..\" component"* ]] || fail "$output"
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ] || fail "state left: $(ls -A "$STATE")"
+}
+
+@test "a slashed key with .. (net/../vm/overcommit_ratio) is refused, the host's value unchanged" {
+    sysctl_escape_refused "net/../vm/overcommit_ratio"
+}
+
+@test "a key climbing out of fs/mqueue (fs/mqueue/../../vm/overcommit_ratio) is refused, the host's value unchanged" {
+    sysctl_escape_refused "fs/mqueue/../../vm/overcommit_ratio"
+}
+
+@test "empty and . components are refused in both forms (net..ipv4.ip_forward, net/./ipv4/ip_forward)" {
+    local key
+    for key in "net..ipv4.ip_forward" "net/./ipv4/ip_forward" "net.ipv4.ip_forward."; do
+        config_edit "$BUNDLE" ".linux.sysctl = {$(jq -n --arg k "$key" '$k'): \"1\"}"
+        in_container true
+        [ "$status" -eq 3 ] || fail "$key: status $status: $output"
+        [[ $output == *"key \"$key\": an empty"* ]] || fail "$key: $output"
+    done
+}
+
+@test "a refused key leaves no cgroup and no state directory (checked before clone)" {
+    config_edit "$BUNDLE" ".linux.cgroupsPath = \"/sysctl-$ID\" | .linux.sysctl = {\"kernel.core_pattern\": \"x\"}"
+    in_container true
+    [ "$status" -eq 3 ] || fail "$output"
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
+    [ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "sysctl-$ID" 2>/dev/null)" ]
+}

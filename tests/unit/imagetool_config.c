@@ -73,11 +73,11 @@ static void test_users(void)
     char dir[] = "/tmp/imagetool-user-XXXXXX";
     CLEANUP_CLOSE int rootfd = make_rootfs(dir);
     ok(rootfd >= 0, "test rootfs");
-    check_user(rootfd, "", 0, 0, "", "/root");
-    check_user(rootfd, NULL, 0, 0, "", "/root");
+    check_user(rootfd, "", 0, 0, "10", "/root");
+    check_user(rootfd, NULL, 0, 0, "10", "/root");
     check_user(rootfd, "root", 0, 0, "10", "/root");
     check_user(rootfd, "demo", 1000, 1000, "10,50", "/home/demo");
-    check_user(rootfd, "1000", 1000, 1000, "", "/home/demo");
+    check_user(rootfd, "1000", 1000, 1000, "10,50", "/home/demo");
     check_user(rootfd, "1000:50", 1000, 50, "", "/home/demo");
     check_user(rootfd, "demo:staff", 1000, 50, "", "/home/demo");
     check_user(rootfd, "demo:7", 1000, 7, "", "/home/demo");
@@ -186,9 +186,10 @@ static void test_resources(void)
     double c = 0;
     ok(parse_memory_size("200m", &m, NULL) == 0 && m == 209715200, "200m = 209715200");
     ok(parse_memory_size("1g", &m, NULL) == 0 && m == 1073741824, "1g");
-    ok(parse_memory_size("512K", &m, NULL) == 0 && m == 524288, "512K");
+    ok(parse_memory_size("8192K", &m, NULL) == 0 && m == 8388608, "8192K");
     ok(parse_memory_size("1.5GiB", &m, NULL) == 0 && m == 1610612736, "1.5GiB");
-    ok(parse_memory_size("4096", &m, NULL) == 0 && m == 4096, "plain bytes");
+    ok(parse_memory_size("6291456", &m, NULL) == 0 && m == 6291456, "plain bytes, 6 MiB");
+    ok(parse_memory_size("4096", &m, NULL) < 0, "below 6 MiB refused (Docker's floor)");
     ok(parse_memory_size("200x", &m, NULL) < 0, "200x refused");
     ok(parse_memory_size("-1m", &m, NULL) < 0, "-1m refused");
     ok(parse_memory_size("m", &m, NULL) < 0, "m refused");

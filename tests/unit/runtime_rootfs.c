@@ -21,6 +21,7 @@
 #include "common/xalloc.h"
 #include "runtime/linux/mounts.h"
 #include "runtime/linux/rootfs.h"
+#include "runtime/linux/sysctl.h"
 #include "tap.h"
 
 static char tmp[] = "/tmp/runtime_rootfs.XXXXXX";

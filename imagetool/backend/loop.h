@@ -1,0 +1,21 @@
+/* Read-only loop devices for layer images. */
+#ifndef IMAGETOOL_BACKEND_LOOP_H
+#define IMAGETOOL_BACKEND_LOOP_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+
+/* Attach path read-only to a free loop device in one LOOP_CONFIGURE, with
+ * autoclear: the device detaches itself when its last user (the mount made
+ * from it) goes. direct_io: the device reads the file with O_DIRECT, so its
+ * pages are not cached twice. Returns an fd of the device; *dev its path. */
+int loop_attach(const char *path, bool direct_io, char **dev, struct error **err);
+/* Loop devices, squashfs and overlayfs can be used here: the initial user
+ * namespace (squashfs cannot be mounted in another), /dev/loop-control, both
+ * file systems known to the kernel. IMAGETOOL_NO_LOOP=1 says no (tests). */
+bool loop_available(void);
+/* overlayfs can be mounted here. */
+bool overlay_available(void);
+
+#endif

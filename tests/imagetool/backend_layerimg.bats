@@ -1,0 +1,339 @@
+#!/usr/bin/env bats
+# The layer-image (squashfs) backend: one squashfs image per layer in the
+# store, loop-mounted read-only under an overlay. Trees equal the copy
+# backend's and umoci's; mounts and loop devices never leak.
+
+load ../lib/helpers
+load unpack_helpers
+load layer-helpers
+
+teardown() {
+    local m
+    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
+        umount "$m" 2>/dev/null || true
+    done
+}
+
+# loops_on STORE: loop devices whose backing file is in STORE.
+loops_on() {
+    local f n=0
+    for f in /sys/block/loop*/loop/backing_file; do
+        [ -r "$f" ] && [[ "$(cat "$f" 2>/dev/null)" == "$1/"* ]] && n=$((n + 1))
+    done
+    echo "$n"
+}
+
+# chain_id LAYER...: the OCI ChainID of the layer files in order (the key of
+# the last one's image in the store).
+chain_id() {
+    local id l
+    id=$(layer_diff_id "$1")
+    shift
+    for l in "$@"; do
+        id="sha256:$(printf '%s %s' "$id" "$(layer_diff_id "$l")" | sha256sum | cut -d' ' -f1)"
+    done
+    echo "$id"
+}
+
+sq_unpack() {
+    it_unpack --backend squashfs "$@"
+}
+
+@test "layerimg: the demo image's tree equals the copy backend's; rootfs is an overlay of loop-mounted images" {
+    local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store"
+    it_unpack --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"
+    sq_unpack "$ref" "$BATS_TEST_TMPDIR/sq"
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
+    [ "$(jq -r .backend "$BATS_TEST_TMPDIR/sq/.imagetool.json")" = squashfs ]
+    [ "$(findmnt -n -o FSTYPE --mountpoint "$BATS_TEST_TMPDIR/sq/rootfs")" = overlay ]
+    local n_layers
+    n_layers=$(jq '.rootfs.diff_ids | length' "$store"/blobs/sha256/"$(jq -r .config.digest[7:] "$store"/blobs/sha256/"$(jq -r '.manifests[0].digest[7:]' "$store/index.json")")")
+    [ "$(ls "$store/images" | grep -c '\.squashfs$')" -eq "$n_layers" ]
+    [ "$(loops_on "$store")" -eq "$n_layers" ]
+    # the images are squashfs, read-only, and writes go to the bundle's upper dir
+    file -b "$store"/images/*.squashfs | grep -q 'Squashfs filesystem'
+    echo changed >"$BATS_TEST_TMPDIR/sq/rootfs/etc/issue"
+    [ "$(cat "$BATS_TEST_TMPDIR/sq/.overlay/upper/etc/issue")" = changed ]
+    [[ "$(cat "$BATS_TEST_TMPDIR/copy/rootfs/etc/issue")" == Welcome* ]]
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/sq"
+    [ "$(loops_on "$store")" -eq 0 ]
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+@test "layerimg: every real image gives umoci's tree (EXPECTED) and releases its loop devices" {
+    require_shared_images
+    local s="$SHARED_IMAGES" store="$BATS_TEST_TMPDIR/store" line folder name src flags b
+    while read -r folder name src flags; do
+        b="$BATS_TEST_TMPDIR/b"
+        # shellcheck disable=SC2086
+        sq_unpack $flags "${src%%:*}:$s/$folder/${src#*:}" "$b" 2>/dev/null || fail "unpack $name"
+        diff -u "$s/$folder/EXPECTED/$name.rootfs.txt" <(rootfs_listing "$b/rootfs") || fail "$name differs"
+        "$IMAGETOOL" rm-bundle "$b"
+    done <<'EOF'
+dive-docker-save-14layers test-docker-image docker-archive:test-docker-image.tar
+trivy-alpine-3.10-docker-save alpine-310 docker-archive:alpine-310.tar.gz
+gcr-hello-world-docker25-save hello-world-v25 docker-archive:hello-world-v25.tar --platform=linux/arm64
+gcr-docker-archives whiteout_image docker-archive:whiteout_image.tar
+gcr-docker-archives overwritten_file docker-archive:overwritten_file.tar
+gcr-docker-archives whiteout_dir docker-archive:whiteout_dir.tar
+gcr-docker-archives test_link@0 docker-archive:test_link.tar:@0
+gcr-docker-archives test_link@1 docker-archive:test_link.tar:@1
+gcr-docker-archives test_bundle@0 docker-archive:test_bundle.tar:@0
+gcr-docker-archives test_bundle@1 docker-archive:test_bundle.tar:@1
+skopeo-docker-two-images docker-two-images@0 docker-archive:docker-two-images.tar.xz:@0
+skopeo-docker-two-images docker-two-images@1 docker-archive:docker-two-images.tar.xz:@1
+trivy-hello-world-oci test.oci oci:test.oci
+dive-oci-compression test-oci-gzip-image oci-archive:test-oci-gzip-image.tar
+dive-oci-compression test-oci-uncompressed-image oci-archive:test-oci-uncompressed-image.tar
+dive-oci-compression test-oci-estargz-image oci-archive:test-oci-estargz-image.tar
+docker-library-busybox-1.38-glibc-amd64-oci busybox-glibc-amd64 oci:layout
+regclient-testrepo-oci testrepo-v1-amd64 oci:testrepo:v1 --platform=linux/amd64
+skopeo-dir-schema2 uncompressed-image-s2 dir:uncompressed-image-s2
+EOF
+    # zstd layers: no EXPECTED tree; the copy backend is the reference
+    src="oci-archive:$s/dive-oci-compression/test-oci-zstd-image.tar"
+    it_unpack --backend copy "$src" "$BATS_TEST_TMPDIR/copy" 2>/dev/null
+    sq_unpack "$src" "$BATS_TEST_TMPDIR/sq" 2>/dev/null
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/sq"
+    [ "$(loops_on "$store")" -eq 0 ]
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+# Three layers (plain, gzip, plain) covering the overlay rules and the metadata a tree carries.
+make_rules_image() {
+    make_tar "$BATS_TEST_TMPDIR/l1.tar" <<'EOF'
+dir d
+file d/old
+dir d/sub
+file d/sub/deep
+dir keep mode=1777 owner=12:34
+file keep/setuid mode=4755
+file keep/user xattr.user.note=hello
+dir keep/notopaque xattr.trusted.overlay.opaque=y
+file keep/notopaque/f
+file keep/gone
+hardlink keep/link target=keep/setuid
+chr keep/null dev=1,3 mode=666
+blk keep/blk dev=7,200 mode=600
+fifo keep/fifo
+symlink keep/sym target=../d/old
+file keep/replaced data=first
+file keep/replaced data=second
+EOF
+    make_tar "$BATS_TEST_TMPDIR/l2.tar" <<'EOF'
+dir d
+file d/.wh..wh..opq
+file d/new
+dir keep mode=1777 owner=12:34
+file keep/.wh.gone
+file fresh/implicit/parent
+EOF
+    # security.capability is binary (and holds a space): written here, not by make_tar
+    python3 -c '
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
+    d = tarfile.TarInfo("keep")
+    d.type, d.mode, d.uid, d.gid = tarfile.DIRTYPE, 0o1777, 12, 34
+    tar.addfile(d)
+    n = tarfile.TarInfo("keep/notopaque")
+    n.type = tarfile.DIRTYPE
+    tar.addfile(n)
+    lower = tarfile.TarInfo("keep/notopaque/lower")
+    tar.addfile(lower, io.BytesIO(b""))
+    ti = tarfile.TarInfo("keep/cap")
+    ti.mode, ti.size, ti.mtime = 0o755, 4, 1600000000
+    ti.pax_headers["SCHILY.xattr.security.capability"] = "\x01\x00\x00\x02\x20" + "\x00" * 15
+    tar.addfile(ti, io.BytesIO(b"cap\n"))
+' "$BATS_TEST_TMPDIR/l0.tar"
+    gzip -k "$BATS_TEST_TMPDIR/l1.tar"
+    make_oci_image "$BATS_TEST_TMPDIR/rules" t "$BATS_TEST_TMPDIR/l0.tar" "$BATS_TEST_TMPDIR/l1.tar.gz" "$BATS_TEST_TMPDIR/l2.tar"
+}
+
+@test "layerimg: whiteouts, opaque dirs, hard links, devices, xattrs, setuid: the same tree as copy and umoci" {
+    make_rules_image
+    local ref="oci:$BATS_TEST_TMPDIR/rules:t"
+    it_unpack --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"
+    sq_unpack "$ref" "$BATS_TEST_TMPDIR/sq"
+    umoci unpack --image "$BATS_TEST_TMPDIR/rules:t" "$BATS_TEST_TMPDIR/umoci" >/dev/null
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/umoci/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
+    local r="$BATS_TEST_TMPDIR/sq/rootfs"
+    [ ! -e "$r/d/old" ] && [ ! -e "$r/d/sub" ] && [ -f "$r/d/new" ]
+    [ ! -e "$r/keep/gone" ]
+    [ "$(cat "$r/keep/replaced")" = second ]
+    [ "$(stat -c %i "$r/keep/setuid")" = "$(stat -c %i "$r/keep/link")" ]
+    [ "$(getcap "$r/keep/cap")" = "$r/keep/cap cap_kill=ep" ]
+    [ "$(getfattr --only-values -n user.note "$r/keep/user")" = hello ]
+    # the tar's trusted.overlay.opaque was dropped: the lower layer's file shows
+    [ -f "$r/keep/notopaque/f" ] && [ -f "$r/keep/notopaque/lower" ]
+    [ "$(stat -c '%a %u:%g' "$r/keep")" = "1777 12:34" ]
+    [ "$(stat -c %Y "$r/keep/setuid")" = 1600000000 ]
+}
+
+@test "layerimg: inside the images whiteouts are 0:0 character devices and opaque dirs carry trusted.overlay.opaque" {
+    make_rules_image
+    sq_unpack "oci:$BATS_TEST_TMPDIR/rules:t" "$BATS_TEST_TMPDIR/sq"
+    local top hex m="$BATS_TEST_TMPDIR/m"
+    hex=$(chain_id "$BATS_TEST_TMPDIR"/{l0.tar,l1.tar.gz,l2.tar})
+    top="$BATS_TEST_TMPDIR/store/images/${hex#sha256:}.squashfs"
+    mkdir "$m"
+    mount -o ro,loop "$top" "$m"
+    [ "$(stat -c '%F %t:%T' "$m/keep/gone")" = "character special file 0:0" ]
+    [ "$(getfattr --only-values -n trusted.overlay.opaque "$m/d")" = y ]
+    [ ! -e "$m/d/.wh..wh..opq" ] && [ ! -e "$m/keep/.wh.gone" ]
+    umount "$m"
+    hex=$(chain_id "$BATS_TEST_TMPDIR"/{l0.tar,l1.tar.gz})
+    mount -o ro,loop "$BATS_TEST_TMPDIR/store/images/${hex#sha256:}.squashfs" "$m"
+    run getfattr -n trusted.overlay.opaque "$m/keep/notopaque"
+    [ "$status" -ne 0 ]
+    umount "$m"
+}
+
+@test "layerimg: umount, rm-bundle and gc cycles leave no mount and no loop device; gc keeps an image in use" {
+    local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store" b="$BATS_TEST_TMPDIR/b" i
+    for i in 1 2 3; do
+        sq_unpack "$ref" "$b"
+        "$IMAGETOOL" umount "$b"
+        [ "$(loops_on "$store")" -eq 0 ]
+        "$IMAGETOOL" rm-bundle "$b"
+    done
+    sq_unpack "$ref" "$b"
+    "$IMAGETOOL" --store "$store" rm "$(jq -r '.manifests[0].digest' "$store/index.json")"
+    "$IMAGETOOL" --store "$store" gc 2>"$BATS_TEST_TMPDIR/gc.err"
+    grep -q 'a loop device (a mounted bundle) uses it' "$BATS_TEST_TMPDIR/gc.err"
+    [ -n "$(ls "$store/images")" ]
+    cat "$b/rootfs/etc/issue" >/dev/null
+    "$IMAGETOOL" rm-bundle "$b"
+    "$IMAGETOOL" --store "$store" gc
+    [ -z "$(ls "$store/images")" ]
+    [ "$(loops_on "$store")" -eq 0 ]
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+@test "layerimg: imagetool mount mounts a squashfs bundle again with what the container wrote; twice is exit 7" {
+    local store="$BATS_TEST_TMPDIR/store" b="$BATS_TEST_TMPDIR/sq"
+    sq_unpack "oci:$(demo_image):demo" "$b"
+    echo kept >"$b/rootfs/etc/written"
+    "$IMAGETOOL" umount "$b"
+    [ -z "$(ls -A "$b/rootfs")" ]
+    [ "$(loops_on "$store")" -eq 0 ]
+    run "$IMAGETOOL" --store "$store" mount "$b"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(cat "$b/rootfs/etc/written")" = kept ]
+    [ -x "$b/rootfs/bin/busybox" ]
+    [ "$(loops_on "$store")" -gt 0 ]
+    run "$IMAGETOOL" --store "$store" mount "$b"
+    [ "$status" -eq 7 ]
+    [ "$output" = "imagetool: $b/rootfs is mounted already" ]
+    [ "$(grep -c " $b/rootfs " /proc/self/mountinfo)" = 1 ]
+    "$IMAGETOOL" rm-bundle "$b"
+    [ "$(loops_on "$store")" -eq 0 ]
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+@test "layerimg: two unpacks of the same image at once both work" {
+    local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store"
+    sq_unpack "$ref" "$BATS_TEST_TMPDIR/a" &
+    local pid=$!
+    sq_unpack "$ref" "$BATS_TEST_TMPDIR/b"
+    wait "$pid"
+    diff <(rootfs_listing "$BATS_TEST_TMPDIR/a/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/b/rootfs")
+    [ -z "$(ls "$store/tmp")" ]
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+    [ "$(loops_on "$store")" -eq 0 ]
+}
+
+@test "layerimg: a SIGKILL in the middle of a conversion leaves no loop device, no image, and the next unpack works" {
+    local src="$BATS_TEST_TMPDIR/src" store="$BATS_TEST_TMPDIR/store"
+    mkdir -p "$src/big"
+    head -c 300M /dev/urandom >"$src/big/blob" # slow enough to be caught converting
+    tar -C "$src" -cf "$BATS_TEST_TMPDIR/big.tar" big
+    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/big.tar"
+    "$IMAGETOOL" --store "$store" pull -q "oci:$BATS_TEST_TMPDIR/img:t"
+    "$IMAGETOOL" --store "$store" unpack -q --backend squashfs "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b" &
+    local pid=$! i
+    for i in $(seq 200); do
+        compgen -G "$store/tmp/image-*" >/dev/null && break
+        sleep 0.05
+    done
+    compgen -G "$store/tmp/image-*" >/dev/null || fail "no conversion seen"
+    kill -9 "$pid"
+    wait "$pid" || true
+    [ -z "$(ls "$store/images")" ]
+    [ "$(loops_on "$store")" -eq 0 ]
+    rm -rf "$BATS_TEST_TMPDIR/b"
+    sq_unpack "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b"
+    cmp "$src/big/blob" "$BATS_TEST_TMPDIR/b/rootfs/big/blob"
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
+    "$IMAGETOOL" --store "$store" gc
+    [ -z "$(ls "$store/tmp")" ]
+}
+
+@test "layerimg: a layer whose diff_id does not match leaves no image, no loop device, no bundle" {
+    make_tar "$BATS_TEST_TMPDIR/l.tar" <<<'file a'
+    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
+    local cfg
+    cfg=$(jq -r .config.digest "$BATS_TEST_TMPDIR/img/blobs/sha256/$(jq -r '.manifests[0].digest[7:]' "$BATS_TEST_TMPDIR/img/index.json")")
+    local ref
+    ref=$(derive_image "$BATS_TEST_TMPDIR/img" "$BATS_TEST_TMPDIR/bad" \
+        '.rootfs.diff_ids = ["sha256:0000000000000000000000000000000000000000000000000000000000000000"]' && echo "oci:$BATS_TEST_TMPDIR/bad:t")
+    jq '.manifests[0].annotations["org.opencontainers.image.ref.name"] = "t"' "$BATS_TEST_TMPDIR/bad/index.json" >"$BATS_TEST_TMPDIR/i.json"
+    mv "$BATS_TEST_TMPDIR/i.json" "$BATS_TEST_TMPDIR/bad/index.json"
+    run sq_unpack "$ref" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 3 ] || fail "status $status: $output"
+    [[ "$output" == *"diff_id mismatch"* ]]
+    [ ! -e "$BATS_TEST_TMPDIR/b" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/store/images")" ] && [ -z "$(ls "$BATS_TEST_TMPDIR/store/tmp")" ]
+    [ "$(loops_on "$BATS_TEST_TMPDIR/store")" -eq 0 ]
+}
+
+@test "layerimg: hostile names land inside the image; a hard link out of the layer is refused" {
+    make_tar "$BATS_TEST_TMPDIR/l.tar" <<'EOF'
+file ../../escape data=a
+file /abs/file data=b
+dir x/../../y
+file ./x/../z
+EOF
+    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
+    it_unpack --backend copy "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/copy"
+    sq_unpack "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/sq"
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
+    [ -f "$BATS_TEST_TMPDIR/sq/rootfs/escape" ] && [ -f "$BATS_TEST_TMPDIR/sq/rootfs/abs/file" ]
+    make_tar "$BATS_TEST_TMPDIR/h.tar" <<<'hardlink shadow target=../../../etc/shadow'
+    make_oci_image "$BATS_TEST_TMPDIR/himg" t "$BATS_TEST_TMPDIR/h.tar"
+    run sq_unpack "oci:$BATS_TEST_TMPDIR/himg:t" "$BATS_TEST_TMPDIR/h"
+    [ "$status" -eq 3 ] || fail "status $status: $output"
+    [[ "$output" == *"hardlink target etc/shadow: not in this layer"* ]]
+    [ ! -e "$BATS_TEST_TMPDIR/h" ]
+}
+
+@test "layerimg: the bundle runs" {
+    sq_unpack "oci:$(demo_image):demo" "$BATS_TEST_TMPDIR/sq" cat /etc/issue
+    run runc_run "$BATS_TEST_TMPDIR/sq"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == Welcome* ]]
+}
+
+@test "layerimg: without --backend unpack picks squashfs here, and says so" {
+    run "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack "oci:$(demo_image):demo" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == *"(squashfs backend)"* ]]
+    [ "$(jq -r .backend "$BATS_TEST_TMPDIR/b/.imagetool.json")" = squashfs ]
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
+    [ "$(loops_on "$BATS_TEST_TMPDIR/store")" -eq 0 ]
+}
+
+@test "layerimg: a host without loop devices falls back to overlay with one info line, and rm-bundle knows" {
+    IMAGETOOL_NO_LOOP=1 run "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack "oci:$(demo_image):demo" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(grep -c 'info: no loop devices or squashfs here: using the overlay backend' <<<"$output")" -eq 1 ]
+    [[ "$output" == *"(overlay backend)"* ]]
+    [ "$(jq -r .backend "$BATS_TEST_TMPDIR/b/.imagetool.json")" = overlay ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/store/images")" ]
+    [ "$(loops_on "$BATS_TEST_TMPDIR/store")" -eq 0 ]
+    # rm-bundle reads the record, whatever this host supports now
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
+    [ ! -e "$BATS_TEST_TMPDIR/b" ]
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}

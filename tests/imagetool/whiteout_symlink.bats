@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# A whiteout below a symlink: layer 1 has data/x, data/y and lnk -> /data;
+# layer 2 has lnk/.wh.x. umoci 0.4.7 (the oracle here; containerd resolves
+# the parent the same way, with fs.RootPath) resolves the whiteout's parent
+# inside the rootfs: /data/x goes, lnk stays a symlink. Every backend must
+# give that tree (specs/layers.md, "Whiteouts"); the layer caches of the
+# overlay and squashfs backends resolve against the layers below.
+
+load ../lib/helpers
+load unpack_helpers
+load security_helpers
+
+# whiteout_image: the two-layer image above on top of the demo image; prints its OCI layout dir.
+whiteout_image() {
+    local l1="$BATS_TEST_TMPDIR/l1" l2="$BATS_TEST_TMPDIR/l2" r1 r2
+    mkdir -p "$l1/data" "$l2/lnk"
+    echo x >"$l1/data/x"
+    echo y >"$l1/data/y"
+    ln -s /data "$l1/lnk"
+    : >"$l2/lnk/.wh.x"
+    tar -C "$l1" -cf "$BATS_TEST_TMPDIR/1.tar" data lnk
+    tar -C "$l2" -cf "$BATS_TEST_TMPDIR/2.tar" lnk/.wh.x
+    r1=$(demo_plus_layer "$BATS_TEST_TMPDIR/1.tar")
+    r1=${r1#oci:}
+    r2=$(layout_plus_layer "${r1%:demo}" "$BATS_TEST_TMPDIR/2.tar")
+    r2=${r2#oci:}
+    echo "${r2%:demo}"
+}
+
+# tree ROOTFS: what the rule decides, in one line.
+tree() {
+    local root=$1
+    echo "lnk=$(stat -c %F "$root/lnk" 2>/dev/null) target=$(readlink "$root/lnk") data=$(ls "$root/data" | tr '\n' ' ')"
+}
+
+@test "whiteout below a symlink: umoci, the oracle, deletes the target inside the rootfs and keeps the link" {
+    command -v umoci >/dev/null || skip "umoci is not installed"
+    local img
+    img=$(whiteout_image)
+    umoci unpack --image "$img:demo" "$BATS_TEST_TMPDIR/u" >/dev/null
+    [ "$(tree "$BATS_TEST_TMPDIR/u/rootfs")" = "lnk=symbolic link target=/data data=y " ]
+}
+
+@test "whiteout below a symlink: the copy backend follows the same rule" {
+    local img
+    img=$(whiteout_image)
+    it_unpack --backend copy "oci:$img:demo" "$BATS_TEST_TMPDIR/b"
+    [ "$(tree "$BATS_TEST_TMPDIR/b/rootfs")" = "lnk=symbolic link target=/data data=y " ]
+}
+
+# mounted_tree BACKEND: the tree a mounting backend gives (the bundle removed after).
+mounted_tree() {
+    local img b="$BATS_TEST_TMPDIR/b-$1" got
+    img=$(whiteout_image)
+    it_unpack --backend "$1" "oci:$img:demo" "$b"
+    got=$(tree "$b/rootfs")
+    "$IMAGETOOL" rm-bundle "$b"
+    echo "$got"
+}
+
+@test "whiteout below a symlink: the overlay backend follows the same rule" {
+    # The layer cache resolves a parent the layer does not carry against
+    # the layers below (layer/below.c), and is keyed by chain ID.
+    local got
+    got=$(mounted_tree overlay)
+    [ "$got" = "lnk=symbolic link target=/data data=y " ] || fail "overlay: $got"
+}
+
+@test "whiteout below a symlink: the squashfs backend follows the same rule" {
+    local got
+    got=$(mounted_tree squashfs)
+    [ "$got" = "lnk=symbolic link target=/data data=y " ] || fail "squashfs: $got"
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
