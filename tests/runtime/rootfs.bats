@@ -106,7 +106,7 @@ mountinfo_of() {
     config_edit "$BUNDLE" '.mounts += [{destination: "/notadir", type: "proc", source: "proc"}]'
     in_container true
     [ "$status" -ne 0 ]
-    [[ $output == *"mount proc to $BUNDLE/rootfs/notadir: Not a directory"* ]]
+    [[ $output == *"proc must be mounted on an ordinary directory: $BUNDLE/rootfs/notadir is not a directory"* ]]
     # no container state is left behind
     [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
     run ! grep -q "$BUNDLE/rootfs" /proc/self/mountinfo
