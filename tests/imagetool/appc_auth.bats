@@ -47,6 +47,11 @@ teardown_file() {
     reg_stop_all
 }
 
+# the default backend's bundles are mounts
+teardown() {
+    unmount_test_bundles
+}
+
 setup() {
     S="$BATS_TEST_TMPDIR/store"
     T="$BATS_TEST_TMPDIR"

@@ -30,10 +30,7 @@ teardown_file() {
 
 # the default backend's bundles are mounts: none outlives its test
 teardown() {
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
 }
 
 setup() {

@@ -5,11 +5,7 @@ load ../lib/helpers
 load unpack_helpers
 
 teardown() {
-    # never leave a mount behind, whatever failed
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
 }
 
 @test "backend: copy and overlay give the same tree as the image's" {

@@ -8,10 +8,7 @@ load unpack_helpers
 load layer-helpers
 
 teardown() {
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
 }
 
 # loops_on STORE: loop devices whose backing file is in STORE.

@@ -32,11 +32,7 @@ setup() {
 
 teardown() {
     reg_stop_all
-    # the default backend's bundles are mounts: none outlives its test
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
 }
 
 # manifest_blobs DIGEST: the config and layer digests of a manifest in the test layout.

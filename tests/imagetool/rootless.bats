@@ -185,7 +185,7 @@ listing() {
     [ "$status" -eq 0 ] || fail "$output"
     [ "$(grep -c 'info: overlay backend: not root' <<<"$output")" = 1 ] || fail "$output"
     [ "$(jq -r .backend "$out/b/.imagetool.json")" = copy ]
-    ! grep -q " $out/b/rootfs " /proc/self/mountinfo
+    run ! grep -q " $out/b/rootfs " /proc/self/mountinfo
     # squashfs too; without --backend a user gets copy and no fallback line
     run as_user imagetool unpack --backend squashfs "oci:$(owners_image):demo" "$out/sq"
     [ "$status" -eq 0 ] || fail "$output"

@@ -74,15 +74,6 @@ runc_run() {
     runc --root "$BATS_TEST_TMPDIR/runc" run -b "$1" "$(unique_id)"
 }
 
-# unmount_test_bundles: the default backend's bundles are mounts (an overlay
-# over loop-mounted layer images): none outlives its test, whatever failed.
-unmount_test_bundles() {
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
-}
-
 # remove_bundle DIR: rm-bundle (unmounts) when DIR is there.
 remove_bundle() {
     [ ! -e "$1" ] || "$IMAGETOOL" rm-bundle "$1"

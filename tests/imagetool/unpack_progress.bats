@@ -14,10 +14,7 @@ setup() {
 }
 
 teardown() {
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
 }
 
 # The host's architecture in OCI's words.
@@ -68,7 +65,7 @@ assert_progress() {
     run "$IMAGETOOL" --store "$S" unpack "$ref" "$BATS_TEST_TMPDIR/piped"
     [ "$status" -eq 0 ]
     [ "${#lines[@]}" -eq 1 ] || fail "expected the one info line, got: $output"
-    [[ "$output" == *"unpacked sha256:"*"into $BATS_TEST_TMPDIR/piped (copy backend)" ]]
+    [[ "$output" =~ "unpacked sha256:"[0-9a-f]{64}" into $BATS_TEST_TMPDIR/piped ("[a-z]+" backend)"$ ]] || fail "$output"
 
     # stdout on the pty, stderr to a file: still no progress in either
     local cmd
@@ -91,6 +88,9 @@ assert_progress() {
     local ref n=0
     for ref in "oci-archive:$d/o.tar" "docker-archive:$d/d.tar" "dir:$d/dir"; do
         n=$((n + 1))
+        # a store of its own: in a shared one the layer images of the
+        # first source would be "Already exists" for the next
+        S="$d/store$n"
         on_tty unpack "$ref" "$d/b$n"
         [ "$status" -eq 0 ] || fail "$ref: $output"
         assert_progress 2
@@ -98,7 +98,8 @@ assert_progress() {
     # the store alone (no transport): by the digest the last import stored
     local digest
     digest=$("$IMAGETOOL" --store "$S" images -q | head -1)
-    on_tty unpack "$digest" "$d/from-store"
+    # copy: the squashfs default would find the layer images made already
+    on_tty unpack --backend copy "$digest" "$d/from-store"
     [ "$status" -eq 0 ] || fail "$output"
     assert_progress 2
 }

@@ -14,10 +14,7 @@ setup() {
 }
 
 teardown() {
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
     if [ -f "$T/server.pid" ]; then kill "$(cat "$T/server.pid")" || true; fi
 }
 

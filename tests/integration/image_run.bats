@@ -10,10 +10,7 @@ setup() {
 }
 
 teardown() {
-    local m
-    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
-        umount "$m" 2>/dev/null || true
-    done
+    unmount_test_bundles
 }
 
 report='cat /etc/os-release; echo "id=$(id)"; echo "cwd=$(pwd)"; env | sort'

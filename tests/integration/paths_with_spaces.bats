@@ -38,7 +38,7 @@ mounted() {
     [ "$(ls "$S/layers" | sort)" = "$layers" ]
     [ -n "$(cat "$b/rootfs/etc/issue")" ]   # the mounted rootfs still reads
     "$IMAGETOOL" umount "$b"
-    ! mounted "$b/rootfs"
+    run ! mounted "$b/rootfs"
     [ -f "$b/config.json" ]
     # unmounted: nothing uses the layers any more
     run "$IMAGETOOL" --store "$S" gc

@@ -73,3 +73,12 @@ help_lines_described() {
     done <<<"$(sed -n '/^Options:/,$p; /^Global options:/,/^$/p' <<<"$1")"
     [[ ! "$prev" =~ $flag_only ]]
 }
+
+# unmount_test_bundles: the default backend's bundles are mounts (an overlay
+# over loop-mounted layer images): none outlives its test, whatever failed.
+unmount_test_bundles() {
+    local m
+    for m in $(awk '{print $5}' /proc/self/mountinfo | grep "^$BATS_TEST_TMPDIR/" | sort -r); do
+        umount "$m" 2>/dev/null || true
+    done
+}

@@ -173,7 +173,7 @@ sub-rw" ]
     [[ "$output" == *"warning: linux.namespaces: no mount namespace"* ]]
     [[ "$output" == *"root:x:0:0:root:/root:/bin/sh"* ]]
     [ "$(wc -l </proc/self/mountinfo)" = "$before" ]
-    ! grep -q "$BUNDLE" /proc/self/mountinfo
+    run ! grep -q "$BUNDLE" /proc/self/mountinfo
 }
 
 @test "no process: create refuses a config without process in one line, as runc does" {

@@ -45,7 +45,7 @@ three_processes() {
     grep -q ' sleep 102$' <<<"$output"
     grep -q ' sh -c sleep 101' <<<"$output"
     # Nothing of the host's.
-    ! grep -q ' bats' <<<"$output"
+    run ! grep -q ' bats' <<<"$output"
 }
 
 @test "ps: words after the id go to ps(1)" {

@@ -131,7 +131,7 @@ user_bundle() {
     [ "$(as_user runtime state "$ID" | jq -r .status)" = running ]
     [ "$(as_user runtime list -q)" = "$ID" ]
     # root's list (its own root) does not show the user's container
-    ! "$RUNTIME" list -q 2>/dev/null | grep -qx "$ID"
+    run ! grep -qx "$ID" <<<"$("$RUNTIME" list -q 2>/dev/null)"
     local pid
     pid=$(as_user runtime state "$ID" | jq -r .pid)
     as_user runtime kill "$ID" KILL
