@@ -244,7 +244,8 @@ int spec_write_file(const struct spec *s, const char *path, struct error **err);
 struct spec *spec_new_default(void);
 
 void spec_free(struct spec *s);
-void spec_resources_free(struct spec_resources *r);
+/* Free the device rules and leave none. */
+void spec_device_rules_clear(struct spec_resources *r);
 void spec_freep(struct spec **s);
 #define CLEANUP_SPEC CLEANUP(spec_freep)
 

@@ -57,15 +57,22 @@ static void hooks_free(struct spec_hooks *h)
     free(h);
 }
 
-void spec_resources_free(struct spec_resources *r)
+void spec_device_rules_clear(struct spec_resources *r)
 {
-    if (r == NULL)
-        return;
     for (size_t i = 0; i < r->n_devices; i++) {
         free(r->devices[i].type);
         free(r->devices[i].access);
     }
     free(r->devices);
+    r->devices = NULL;
+    r->n_devices = 0;
+}
+
+void spec_resources_free(struct spec_resources *r)
+{
+    if (r == NULL)
+        return;
+    spec_device_rules_clear(r);
     free(r->cpu.cpus);
     free(r->cpu.mems);
     for (size_t i = 0; i < r->n_hugepage_limits; i++)

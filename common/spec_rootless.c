@@ -121,13 +121,7 @@ static void drop_limits(struct spec_linux *l, bool keep_limits, char ***dropped)
     struct spec_resources *r = l->resources;
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->n_devices; i++) {
-        free(r->devices[i].type);
-        free(r->devices[i].access);
-    }
-    free(r->devices);
-    r->devices = NULL;
-    r->n_devices = 0;
+    spec_device_rules_clear(r);
     if (keep_limits)
         return;
     if (dropped)

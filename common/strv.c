@@ -15,6 +15,14 @@ size_t strv_len(char *const *v)
     return n;
 }
 
+bool strv_contains(char *const *v, const char *s)
+{
+    for (; v && *v; v++)
+        if (strcmp(*v, s) == 0)
+            return true;
+    return false;
+}
+
 char **strv_copy(const char *const *v)
 {
     if (v == NULL)

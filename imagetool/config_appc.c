@@ -86,24 +86,6 @@ static int cap_set(yajl_val value, const char *what, char ***out, struct error *
     return 0;
 }
 
-bool appc_strv_contains(char *const *v, const char *s)
-{
-    for (; v && *v; v++)
-        if (strcmp(*v, s) == 0)
-            return true;
-    return false;
-}
-
-static void set_all_caps(struct spec_capabilities *c, char **caps)
-{
-    strv_free(c->bounding);
-    strv_free(c->effective);
-    strv_free(c->permitted);
-    c->bounding = caps;
-    c->effective = strv_copy((const char *const *)caps);
-    c->permitted = strv_copy((const char *const *)caps);
-}
-
 int appc_apply_caps(const struct appc_app *a, struct spec *s, struct error **err)
 {
     yajl_val retain = appc_isolator(a, "os/linux/capabilities-retain-set");
@@ -125,10 +107,10 @@ int appc_apply_caps(const struct appc_app *a, struct spec *s, struct error **err
     } else {
         caps = xcalloc(1, sizeof(char *));
         for (char **c = s->process->capabilities->bounding; c && *c; c++)
-            if (!appc_strv_contains(set, *c))
+            if (!strv_contains(set, *c))
                 strv_append(&caps, *c);
     }
-    set_all_caps(s->process->capabilities, caps);
+    privileges_set_caps(s->process->capabilities, caps);
     spec_seccomp_free(s->linux_->seccomp); /* the default profile follows the capabilities */
     s->linux_->seccomp = seccomp_default_profile(caps);
     return 0;
@@ -145,7 +127,7 @@ static void warn_unknown(const struct appc_app *a)
     yajl_val list = json_member(a->app, "isolators");
     for (size_t i = 0; list && YAJL_IS_ARRAY(list) && i < list->u.array.len; i++) {
         const char *n = YAJL_GET_STRING(json_member(list->u.array.values[i], "name"));
-        if (n && !appc_strv_contains((char *const *)known_isolators, n))
+        if (n && !strv_contains((char *const *)known_isolators, n))
             log_warn("isolator %s is not supported: ignored", n);
     }
 }

@@ -10,7 +10,6 @@
 /* The value of the app's isolator called name, or NULL. */
 yajl_val appc_isolator(const struct appc_app *a, const char *name);
 int appc_apply_seccomp(const struct appc_app *a, struct spec *s, struct error **err);
-bool appc_strv_contains(char *const *v, const char *s);
 /* The app's member called name (NULL: none, or no app). */
 yajl_val appc_app_member(const struct appc_app *a, const char *name);
 

@@ -74,7 +74,7 @@ static struct spec_seccomp *retain_profile(char **set, uint32_t errno_ret)
     p->has_default_errno_ret = errno_ret != 0;
     p->default_errno_ret = errno_ret;
     for (const char *const *a = always_allowed; *a; a++)
-        if (!appc_strv_contains(set, *a))
+        if (!strv_contains(set, *a))
             strv_append(&set, *a);
     add_rule(p, set, "SCMP_ACT_ALLOW", 0);
     return p;
@@ -86,7 +86,7 @@ static void remove_from(struct spec_seccomp *p, char **set, uint32_t errno_ret)
     for (size_t i = 0; i < p->n_syscalls; i++) {
         char **kept = xcalloc(1, sizeof(char *));
         for (char **n = p->syscalls[i].names; n && *n; n++)
-            if (!appc_strv_contains(set, *n))
+            if (!strv_contains(set, *n))
                 strv_append(&kept, *n);
         strv_free(p->syscalls[i].names);
         p->syscalls[i].names = kept;

@@ -51,14 +51,6 @@ int privileges_cap_name(const char *what, const char *name, char **out, struct e
     return 0;
 }
 
-static bool strv_has(char *const *v, const char *s)
-{
-    for (; v && *v; v++)
-        if (strcmp(*v, s) == 0)
-            return true;
-    return false;
-}
-
 /* ALL means what this host can grant: the capabilities in our own bounding
  * set, as podman does; a kernel or a parent that lacks one cannot give it. */
 static bool host_can_grant(size_t cap_number)
@@ -84,19 +76,19 @@ static int resolve_caps(char *const *base, const struct privilege_opts *o, char 
         strv_append(&drop, n);
         free(n);
     }
-    bool add_all = o->privileged || strv_has(add, "ALL"), drop_all = strv_has(drop, "ALL");
+    bool add_all = o->privileged || strv_contains(add, "ALL"), drop_all = strv_contains(drop, "ALL");
     char **caps = xcalloc(1, sizeof(char *));
     for (const char *const *c = all_caps; *c; c++) {
-        bool in = strv_has(add, *c) ||
-                  ((strv_has(base, *c) || (add_all && host_can_grant((size_t)(c - all_caps)))) && !drop_all);
-        if (in && !strv_has(drop, *c))
+        bool in = strv_contains(add, *c) ||
+                  ((strv_contains(base, *c) || (add_all && host_can_grant((size_t)(c - all_caps)))) && !drop_all);
+        if (in && !strv_contains(drop, *c))
             strv_append(&caps, *c);
     }
     *out = caps;
     return 0;
 }
 
-static void set_caps(struct spec_capabilities *c, char **caps)
+void privileges_set_caps(struct spec_capabilities *c, char **caps)
 {
     strv_free(c->bounding);
     strv_free(c->effective);
@@ -147,7 +139,7 @@ int privileges_apply(struct spec *s, const struct privilege_opts *o, struct erro
     char **caps = NULL;
     if (resolve_caps(s->process->capabilities->bounding, o, &caps, err) < 0)
         return -1;
-    set_caps(s->process->capabilities, caps);
+    privileges_set_caps(s->process->capabilities, caps);
     struct spec_seccomp *profile = NULL;
     bool unconfined = o->privileged || (o->seccomp && strcmp(o->seccomp, "unconfined") == 0);
     if (!unconfined && o->seccomp && load_profile(o->seccomp, &profile, err) < 0)

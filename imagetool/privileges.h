@@ -21,6 +21,8 @@ int privileges_apply(struct spec *s, const struct privilege_opts *o, struct erro
 /* Added: "net_admin" / "CAP_NET_ADMIN" -> "CAP_NET_ADMIN" ("ALL" stays);
  * an unknown name is EXIT_INVALID naming what (for image-given sets). */
 int privileges_cap_name(const char *what, const char *name, char **out, struct error **err);
+/* caps (taken) become the bounding set; effective and permitted copy it. */
+void privileges_set_caps(struct spec_capabilities *c, char **caps);
 void privilege_opts_clear(struct privilege_opts *o);
 
 #endif

@@ -231,8 +231,9 @@ static unsigned own_type(void *opaque, const struct layer_path *p, size_t n)
     return node ? node->ino->mode & S_IFMT : 0;
 }
 
-static int entry(struct conv *c, struct archive *a, struct archive_entry *e, struct error **err)
+static int entry(void *arg, struct archive *a, struct archive_entry *e, struct error **err)
 {
+    struct conv *c = arg;
     const char *name = archive_entry_pathname(e);
     if (name == NULL)
         name = archive_entry_pathname_utf8(e);
@@ -269,53 +270,6 @@ static int entry(struct conv *c, struct archive *a, struct archive_entry *e, str
     return 0;
 }
 
-static int read_failed(struct layer_stream *s, struct archive *a, struct error **err)
-{
-    const char *filter = layer_stream_filter_error(s);
-    if (filter)
-        return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", filter);
-    const char *msg = archive_error_string(a);
-    return error_setc(err, EXIT_INVALID, 0, "corrupt tar: %s", msg ? msg : "read error");
-}
-
-static int entries(struct conv *c, struct layer_stream *s, struct error **err)
-{
-    struct archive *a = layer_stream_tar(s);
-    struct archive_entry *e = archive_entry_new();
-    if (e == NULL)
-        abort();
-    int rc = 0;
-    for (;;) {
-        int r = archive_read_next_header2(a, e);
-        if (r == ARCHIVE_EOF)
-            break;
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            rc = read_failed(s, a, err);
-            break;
-        }
-        if (entry(c, a, e, err) < 0) {
-            if (layer_stream_filter_error(s)) {
-                error_free(TAKE_PTR(*err));
-                read_failed(s, a, err);
-            }
-            rc = -1;
-            break;
-        }
-    }
-    archive_entry_free(e);
-    return rc;
-}
-
-static int check_diff_id(struct layer_stream *s, const char *diff_id, struct error **err)
-{
-    char got[DIGEST_STR_LEN + 1];
-    if (layer_stream_finish(s, got, err) < 0)
-        return error_prefix(err, "corrupt layer");
-    if (diff_id && strcmp(diff_id, got) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "diff_id mismatch: expected %s, got %s", diff_id, got);
-    return 0;
-}
-
 int squashfs_from_layer(int blob_fd, const char *diff_id, struct layer_below *below, const char *image,
                         struct error **err)
 {
@@ -329,9 +283,9 @@ int squashfs_from_layer(int blob_fd, const char *diff_id, struct layer_below *be
     c.tree.free_file = sq_writer_free_inode;
     int rc = sq_writer_open(image, &c.w, err);
     if (rc == 0)
-        rc = entries(&c, s, err);
+        rc = layer_stream_each_entry(s, entry, &c, err);
     if (rc == 0)
-        rc = check_diff_id(s, diff_id, err);
+        rc = layer_stream_check_diff_id(s, diff_id, err);
     if (rc == 0)
         rc = sq_writer_finish(c.w, &c.tree, err);
     sq_writer_free(c.w);

@@ -43,8 +43,9 @@ static unsigned own_type(void *opaque, const struct layer_path *p, size_t n)
     return fstatat(ctx->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_mode & S_IFMT : 0;
 }
 
-static int apply_one(struct layer_ctx *ctx, struct archive *a, struct archive_entry *e, struct error **err)
+static int apply_one(void *arg, struct archive *a, struct archive_entry *e, struct error **err)
 {
+    struct layer_ctx *ctx = arg;
     const char *name = entry_name(e);
     if (name == NULL)
         return error_setc(err, EXIT_INVALID, 0, "entry without a name");
@@ -84,44 +85,6 @@ static size_t depth_limit(void)
     return rl.rlim_cur > 64 + 16 ? (size_t)rl.rlim_cur - 64 : 16;
 }
 
-/* An error from the decompressor (corrupt or truncated gzip...) names it. */
-static int read_failed(struct layer_stream *s, struct archive *a, struct error **err)
-{
-    const char *filter = layer_stream_filter_error(s);
-    if (filter && layer_stream_too_large(s))
-        return error_setc(err, EXIT_INVALID, 0, "%s", filter);
-    if (filter)
-        return error_setc(err, EXIT_INVALID, 0, "corrupt layer: %s", filter);
-    const char *msg = archive_error_string(a);
-    return error_setc(err, EXIT_INVALID, 0, "corrupt tar: %s", msg ? msg : "read error");
-}
-
-static int apply_entries(struct layer_ctx *ctx, struct layer_stream *s, struct error **err)
-{
-    struct archive *a = layer_stream_tar(s);
-    struct archive_entry *e = archive_entry_new();
-    if (e == NULL)
-        abort();
-    int rc = 0;
-    for (;;) {
-        int r = archive_read_next_header2(a, e);
-        if (r == ARCHIVE_EOF)
-            break;
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            rc = read_failed(s, a, err);
-            break;
-        }
-        if (apply_one(ctx, a, e, err) < 0) {
-            if (layer_stream_filter_error(s))
-                read_failed(s, a, err);
-            rc = -1;
-            break;
-        }
-    }
-    archive_entry_free(e);
-    return rc;
-}
-
 static void ctx_free(struct layer_ctx *ctx)
 {
     dir_cache_clear(&ctx->dirs);
@@ -131,16 +94,6 @@ static void ctx_free(struct layer_ctx *ctx)
     for (size_t i = 0; i < ctx->n_dir_times; i++)
         free(ctx->dir_times[i].path);
     free(ctx->dir_times);
-}
-
-static int check_diff_id(struct layer_stream *s, const char *diff_id, struct error **err)
-{
-    char got[DIGEST_STR_LEN + 1];
-    if (layer_stream_finish(s, got, err) < 0)
-        return error_prefix(err, "corrupt layer");
-    if (diff_id && strcmp(diff_id, got) != 0)
-        return error_setc(err, EXIT_INVALID, 0, "diff_id mismatch: expected %s, got %s", diff_id, got);
-    return 0;
 }
 
 int layer_apply(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode, struct error **err)
@@ -182,11 +135,11 @@ static int apply_full(int blob_fd, int target_dirfd, const char *diff_id, enum w
     dir_cache_init(&ctx.dirs, target_dirfd);
     /* modes come from the tar as they are */
     mode_t old_umask = umask(0);
-    int rc = apply_entries(&ctx, s, err);
+    int rc = layer_stream_each_entry(s, apply_one, &ctx, err);
     if (rc == 0)
         rc = layer_fix_dir_times(&ctx, err);
     if (rc == 0)
-        rc = check_diff_id(s, diff_id, err);
+        rc = layer_stream_check_diff_id(s, diff_id, err);
     umask(old_umask);
     ctx_free(&ctx);
     layer_stream_free(s);

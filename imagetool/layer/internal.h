@@ -31,6 +31,14 @@ const char *layer_stream_filter_error(struct layer_stream *s);
 bool layer_stream_too_large(struct layer_stream *s);
 void layer_stream_free(struct layer_stream *s);
 
+/* ---- stream_entries.c */
+typedef int (*layer_entry_fn)(void *arg, struct archive *a, struct archive_entry *e, struct error **err);
+/* Every tar entry through fn; a failure caused by the decompressor is
+ * reported as the decompressor's. */
+int layer_stream_each_entry(struct layer_stream *s, layer_entry_fn fn, void *arg, struct error **err);
+/* Finish the stream; its digest must be diff_id (NULL: no check). */
+int layer_stream_check_diff_id(struct layer_stream *s, const char *diff_id, struct error **err);
+
 /* ---- path.c: entry names as clean component lists */
 struct layer_path {
     char *buf;     /* components, NUL-separated */

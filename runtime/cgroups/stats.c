@@ -44,6 +44,15 @@ void st_key_nz(yajl_gen g, const char *key, uint64_t v)
         st_key_u64(g, key, v);
 }
 
+void st_key_pids(yajl_gen g, const char *dir)
+{
+    jg_key(g, "pids");
+    jg_obj_open(g);
+    st_key_nz(g, "current", st_u64(dir, "pids.current", 0));
+    st_key_nz(g, "limit", st_u64(dir, "pids.max", 0));
+    jg_obj_close(g);
+}
+
 void st_key_keyed_file(yajl_gen g, const char *key, const char *dir, const char *file)
 {
     CLEANUP_FREE char *text = NULL;

@@ -21,6 +21,8 @@ void st_key_nz(yajl_gen g, const char *key, uint64_t v);
 void st_key_keyed_file(yajl_gen g, const char *key, const char *dir, const char *file);
 /* cpuset list "0-2,5" as [0,1,2,5] (omitted when empty). */
 void st_key_cpulist(yajl_gen g, const char *key, const char *dir, const char *file);
+/* "pids": {current, limit} of the pids controller at dir (same files in v1 and v2). */
+void st_key_pids(yajl_gen g, const char *dir);
 /* One blkio entry {"major","minor","op","value"} (omitempty fields). */
 void st_blkio_entry(yajl_gen g, uint64_t major, uint64_t minor, const char *op, uint64_t value);
 

@@ -153,14 +153,9 @@ static void blkio(const struct cgroup *cg, yajl_gen g)
 
 void cg_stats_v1(const struct cgroup *cg, yajl_gen g)
 {
-    const char *pids = cgroup_path_of(cg, "pids");
     cpu(cg, g);
     cpuset(cg, g);
     memory(cg, g);
-    jg_key(g, "pids");
-    jg_obj_open(g);
-    st_key_nz(g, "current", st_u64(pids, "pids.current", 0));
-    st_key_nz(g, "limit", st_u64(pids, "pids.max", 0));
-    jg_obj_close(g);
+    st_key_pids(g, cgroup_path_of(cg, "pids"));
     blkio(cg, g);
 }

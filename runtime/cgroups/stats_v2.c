@@ -91,11 +91,7 @@ void cg_stats_v2(const char *dir, yajl_gen g)
     cpu(dir, g);
     cpuset(dir, g);
     memory(dir, g);
-    jg_key(g, "pids");
-    jg_obj_open(g);
-    st_key_nz(g, "current", st_u64(dir, "pids.current", 0));
-    st_key_nz(g, "limit", st_u64(dir, "pids.max", 0));
-    jg_obj_close(g);
+    st_key_pids(g, dir);
     jg_key(g, "blkio");
     jg_obj_open(g);
     io_list(g, "ioServiceBytesRecursive", dir, "rbytes=", "wbytes=");

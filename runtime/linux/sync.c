@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/fd_pass.h"
+
 static int send_msg(int fd, const struct sync_msg *m);
 
 int sync_send_value(int fd, enum sync_type type, int value)
@@ -39,23 +41,7 @@ static int send_msg(int fd, const struct sync_msg *m)
 int sync_send_fd(int sock, enum sync_type type, int fd)
 {
     struct sync_msg m = { .type = type };
-    struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct sync_msg, text) + 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    ssize_t n;
-    do
-        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    return n == (ssize_t)iov.iov_len ? 0 : -1;
+    return fd_pass_send(sock, &m, offsetof(struct sync_msg, text) + 1, fd);
 }
 
 static ssize_t recv_with_fd(int sock, struct sync_msg *m)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fd_pass.h"
 
 int terminal_check(bool terminal, const char *console_socket, bool detached, struct error **err)
 {
@@ -43,20 +44,8 @@ int terminal_send_master(const char *path, int master, struct error **err)
     CLEANUP_CLOSE int sock = connect_to(path, err);
     if (sock < 0)
         return -1;
-    char name[] = "/dev/ptmx";
-    struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &master, sizeof(int));
-    if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+    static const char name[] = "/dev/ptmx";
+    if (fd_pass_send(sock, name, sizeof(name) - 1, master) < 0)
         return error_set(err, errno, "--console-socket: send the terminal to %s", path);
     return 0;
 }

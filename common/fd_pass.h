@@ -1,0 +1,11 @@
+/* Passing a file descriptor over a unix socket (SCM_RIGHTS). */
+#ifndef COMMON_FD_PASS_H
+#define COMMON_FD_PASS_H
+
+#include <stddef.h>
+
+/* Send len bytes of buf with fd attached, retrying on EINTR, never raising
+ * SIGPIPE. 0 when all of buf went, else -1 with errno. */
+int fd_pass_send(int sock, const void *buf, size_t len, int fd);
+
+#endif
