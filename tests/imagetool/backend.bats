@@ -4,10 +4,6 @@
 load ../lib/helpers
 load unpack_helpers
 
-teardown() {
-    unmount_test_bundles
-}
-
 @test "backend: copy and overlay give the same tree as the image's" {
     local ref="oci:$(demo_image):demo"
     it_unpack --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"

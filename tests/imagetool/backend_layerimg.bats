@@ -7,10 +7,6 @@ load ../lib/helpers
 load unpack_helpers
 load layer-helpers
 
-teardown() {
-    unmount_test_bundles
-}
-
 # loops_on STORE: loop devices whose backing file is in STORE.
 loops_on() {
     local f n=0

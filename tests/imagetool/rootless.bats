@@ -9,18 +9,6 @@ load ../lib/rootless
 load unpack_helpers
 load layer-helpers
 
-setup_file() {
-    rootless_user_create
-}
-
-teardown_file() {
-    rootless_user_remove
-}
-
-setup() {
-    rootless_user_load
-}
-
 # append_layer SRC DST TAR: the OCI layout SRC (one manifest) copied to DST
 # with the uncompressed layer TAR on top; tagged as SRC was.
 append_layer() {

@@ -79,7 +79,8 @@ remove_bundle() {
     [ ! -e "$1" ] || "$IMAGETOOL" rm-bundle "$1"
 }
 
-# Suites that define their own teardown call unmount_test_bundles from it.
+# The teardown of every suite that loads this file; a suite that defines
+# its own calls unmount_test_bundles from it.
 teardown() {
     unmount_test_bundles
 }

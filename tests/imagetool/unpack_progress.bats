@@ -13,10 +13,6 @@ setup() {
     S="$BATS_TEST_TMPDIR/store"
 }
 
-teardown() {
-    unmount_test_bundles
-}
-
 # The host's architecture in OCI's words.
 go_arch() {
     case $(uname -m) in

@@ -9,10 +9,6 @@ setup() {
     STATE="$BATS_TEST_TMPDIR/state"
 }
 
-teardown() {
-    unmount_test_bundles
-}
-
 report='cat /etc/os-release; echo "id=$(id)"; echo "cwd=$(pwd)"; env | sort'
 
 @test "e2e: the demo image runs under runtime with the image's os-release, user, cwd and env" {

@@ -87,22 +87,18 @@ pm() {
 
 # wait_status NAME STATUS: podman reports STATUS for NAME within 10 s.
 wait_status() {
-    local i
-    for i in $(seq 100); do
-        [ "$(pm inspect -f '{{.State.Status}}' "$1" 2>/dev/null)" = "$2" ] && return 0
-        sleep 0.1
-    done
-    fail "$1 is not $2: $(pm inspect -f '{{.State.Status}}' "$1" 2>&1)"
+    wait_until 100 prints "$2" pm inspect -f '{{.State.Status}}' "$1" 2>/dev/null ||
+        fail "$1 is not $2: $(pm inspect -f '{{.State.Status}}' "$1" 2>&1)"
 }
 
 # wait_logs NAME TEXT: NAME's output holds the line TEXT within 10 s.
 wait_logs() {
-    local i
-    for i in $(seq 100); do
-        pm logs "$1" 2>/dev/null | grep -qx "$2" && return 0
-        sleep 0.1
-    done
-    fail "$1 never printed $2: $(pm logs "$1" 2>&1)"
+    wait_until 100 logs_hold "$1" "$2" || fail "$1 never printed $2: $(pm logs "$1" 2>&1)"
+}
+
+# logs_hold NAME TEXT: NAME's output holds the line TEXT.
+logs_hold() {
+    pm logs "$1" 2>/dev/null | grep -qx "$2"
 }
 
 # assert_nothing_left: no container, and for every container podman's event

@@ -46,10 +46,6 @@ teardown_file() {
     rootless_user_remove
 }
 
-setup() {
-    rootless_user_load
-}
-
 teardown() {
     as_user pm "$RL_BIN/runc" rm -a -f -t 0 >/dev/null 2>&1 || true
 }

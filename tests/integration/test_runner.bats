@@ -10,23 +10,25 @@ suite() {  # suite NAME BODY: a bats file in the test's temp dir
     printf '%s\n' "$2" >"$d/$1.bats"
 }
 
+run_suite() {  # run_suite NAME BODY: tests/run on that one suite
+    suite "$1" "$2"
+    SUITES="$d/$1.bats" run "$RUN"
+}
+
 @test "tests/run: passing and skipping suites give status 0 and the summary line" {
-    suite good $'@test "a" { true; }\n@test "b" { skip "../shared/images/real is absent"; }\n@test "c" { skip "no qemu"; }'
-    SUITES="$d/good.bats" run "$RUN"
+    run_suite good $'@test "a" { true; }\n@test "b" { skip "../shared/images/real is absent"; }\n@test "c" { skip "no qemu"; }'
     [ "$status" -eq 0 ]
     [[ "$output" == *"check: 1 passed, 0 failed, 2 skipped (1 of them: ../shared is absent)"* ]]
 }
 
 @test "tests/run: a failing test fails the run" {
-    suite bad $'@test "a" { false; }'
-    SUITES="$d/bad.bats" run "$RUN"
+    run_suite bad $'@test "a" { false; }'
     [ "$status" -ne 0 ]
     [[ "$output" == *"check: 0 passed, 1 failed, 0 skipped"* ]]
 }
 
 @test "tests/run: a suite that dies before its plan is run through fails the run" {
-    suite dies $'@test "a" { true; }\n@test "b" { kill -9 $PPID; }\n@test "c" { true; }'
-    SUITES="$d/dies.bats" run "$RUN"
+    run_suite dies $'@test "a" { true; }\n@test "b" { kill -9 $PPID; }\n@test "c" { true; }'
     [ "$status" -ne 0 ]
     [[ "$output" == *"dies.bats ran 2 of the 3 tests it planned"* ]]
 }

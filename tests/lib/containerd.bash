@@ -122,13 +122,7 @@ task_status() {
 
 # wait_status ID STATUS: until the task is in STATUS (10 s at most).
 wait_status() {
-    local i
-    for i in $(seq 100); do
-        [ "$(task_status "$1")" = "$2" ] && return 0
-        sleep 0.1
-    done
-    echo "task $1 is $(task_status "$1"), not $2" >&2
-    return 1
+    wait_until 100 prints "$2" task_status "$1" || fail "task $1 is $(task_status "$1"), not $2"
 }
 
 # shim_log ID: the runtime's JSON log the shim keeps in the bundle (for a

@@ -54,6 +54,33 @@ config_edit() {
     jq "$2" "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
 }
 
+# path_searchable DIR: every directory above DIR, up to / or /tmp, searchable
+# by all, so that ids mapped into a user namespace can reach DIR (a bundle's
+# rootfs).
+path_searchable() {
+    local d=$1
+    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+}
+
+# wait_until TENTHS CMD...: run CMD every tenth of a second until it
+# succeeds, TENTHS times at most; fails when it never did.
+wait_until() {
+    local n=$1 i
+    shift
+    for i in $(seq "$n"); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# prints WANT CMD...: CMD's standard output is WANT (for wait_until).
+prints() {
+    local want=$1
+    shift
+    [ "$("$@")" = "$want" ]
+}
+
 # unique_id: a container id unique to this test.
 unique_id() {
     echo "t$$-${BATS_TEST_NUMBER:-0}-$RANDOM"

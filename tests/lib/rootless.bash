@@ -6,8 +6,24 @@
 #   rootless_user_create     sets RL_USER RL_UID RL_GID RL_HOME RL_SUBID RL_BIN
 #   as_user CMD...           CMD as the user: own HOME, XDG_RUNTIME_DIR, PATH
 #   rootless_user_remove
+#
+# A suite that loads it gets the hooks below (the user made for the suite,
+# loaded for each test, removed at the end); it may define its own after
+# the load.
 
 RL_SUBCOUNT=65536
+
+setup_file() {
+    rootless_user_create
+}
+
+teardown_file() {
+    rootless_user_remove
+}
+
+setup() {
+    rootless_user_load
+}
 
 rootless_user_create() {
     command -v useradd >/dev/null || skip "useradd is not installed"

@@ -3,12 +3,10 @@
 # with a busybox initramfs whose init mounts cgroup2 alone on
 # /sys/fs/cgroup (tests/lib/qemu). Results come back over the serial console.
 load ../lib/helpers
-
-QEMU_DIR="$PROJECT_ROOT/tests/lib/qemu"
+load ../lib/vm
 
 setup_file() {
-    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
-    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    require_vm
     [ "$(id -u)" = 0 ] || skip "needs root"
 }
 
@@ -24,9 +22,7 @@ unit_binary() {
 @test "cgroup v2: the driver passes its unit test inside a v2-only VM" {
     bin=$(unit_binary)
     printf '%s\n' "$bin" >"$BATS_TEST_TMPDIR/payload"
-    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$bin" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
+    vm_run --timeout 180 --copy "$bin" "$BATS_TEST_TMPDIR/payload"
     echo "$output" | grep -qx '# cgroup mode: v2'
     [ "$(grep -c '^not ok' <<<"$output")" = 0 ] || fail "unit tests failed in the VM"
     # The v2-specific checks ran and passed.
@@ -76,25 +72,21 @@ PAYLOAD
                             "cpu":{"shares":1024,"quota":100000,"period":100000},"pids":{"limit":100}}'
     jq 'del(.linux.cgroupsPath)' "$BUNDLE/config.json" >"$BUNDLE.plain.json"
     write_runtime_payload "$BATS_TEST_TMPDIR/payload"
-    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" --copy "$BUNDLE.plain.json" \
-        "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
-    r() { echo "$output" | sed -n "s/^R: $1=//p"; }
-    [ "$(r run)" = 0 ]
-    [ "$(r cgroup)" = "0::/cgv2-demo" ]
-    [ "$(r memory.max)" = 209715200 ]
-    [ "$(r memory.swap.max)" = 104857600 ]
-    [ "$(r cpu.max)" = "100000 100000" ]
-    [ "$(r cpu.weight)" = 39 ]
-    [ "$(r pids.max)" = 100 ]
-    [ "$(r procs)" = 1 ]
-    [ "$(r killall)" = 0 ]
-    [ "$(r delete)" = 0 ]
-    [ "$(r left)" = no ]
-    [ "$(r plain-run)" = 0 ]
-    [ "$(r plain-cgroup)" = "0::/plain" ]
-    [ "$(r plain-left)" = no ]
+    vm_run --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" --copy "$BUNDLE.plain.json" "$BATS_TEST_TMPDIR/payload"
+    [ "$(vm_result run)" = 0 ]
+    [ "$(vm_result cgroup)" = "0::/cgv2-demo" ]
+    [ "$(vm_result memory.max)" = 209715200 ]
+    [ "$(vm_result memory.swap.max)" = 104857600 ]
+    [ "$(vm_result cpu.max)" = "100000 100000" ]
+    [ "$(vm_result cpu.weight)" = 39 ]
+    [ "$(vm_result pids.max)" = 100 ]
+    [ "$(vm_result procs)" = 1 ]
+    [ "$(vm_result killall)" = 0 ]
+    [ "$(vm_result delete)" = 0 ]
+    [ "$(vm_result left)" = no ]
+    [ "$(vm_result plain-run)" = 0 ]
+    [ "$(vm_result plain-cgroup)" = "0::/plain" ]
+    [ "$(vm_result plain-left)" = no ]
 }
 
 @test "cgroup v2: device rules hold inside a container (the runtime's eBPF filter)" {
@@ -105,9 +97,7 @@ PAYLOAD
         .linux.resources.devices += [{"allow":true,"type":"c","major":1,"minor":11,"access":"r"}] |
         .process.capabilities |= with_entries(.value += ["CAP_SYSLOG"])'
     printf 'cd %s\n%s --root /run/rt run dev 2>&1 | sed "s/^/R: /"\n' "$BUNDLE" "$RUNTIME" >"$BATS_TEST_TMPDIR/payload"
-    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
+    vm_run --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
     [[ "$output" == *"R: kmsg-read-ok"* ]]
     [[ "$output" != *kmsg-write-ok* ]]
     [[ "$output" == *"/dev/kmsg: Operation not permitted"* ]]
@@ -120,9 +110,7 @@ PAYLOAD
     config_edit "$BUNDLE" '.linux.cgroupsPath = "/cgv2-ns" | .linux.namespaces += [{"type":"cgroup"}] |
         .linux.resources += {"memory":{"limit":209715200},"cpu":{"shares":1024,"quota":100000,"period":100000}}'
     printf 'cd %s\n%s --root /run/rt run ns 2>&1 | sed "s/^/R: /"\n' "$BUNDLE" "$RUNTIME" >"$BATS_TEST_TMPDIR/payload"
-    run "$QEMU_DIR/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
+    vm_run --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
     r=$(echo "$output" | sed -n 's/^R: //p')
     [ "$(sed -n 1p <<<"$r")" = "0::/" ]
     [ "$(sed -n 2p <<<"$r")" = 209715200 ]

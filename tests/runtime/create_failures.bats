@@ -37,9 +37,8 @@ nothing_left() {
 }
 
 @test "the same with a user namespace (two-step start through an intermediate)" {
-    local d=$BUNDLE
     bundle true
-    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    path_searchable "$BUNDLE"
     config_edit "$BUNDLE" ".linux.cgroupsPath = \"/$CG\" | .linux.resources.memory = {\"limit\": 4096}
         | .linux.namespaces += [{\"type\":\"user\"}]
         | .linux.uidMappings = [{\"containerID\":0,\"hostID\":100000,\"size\":65536}]

@@ -6,17 +6,9 @@ load lib_core
 
 setup() {
     core_setup
-    local d=$BUNDLE
-    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    path_searchable "$BUNDLE"
 }
 teardown() { core_teardown; }
-
-userns_bundle() {
-    bundle "$@"
-    config_edit "$BUNDLE" '.linux.namespaces += [{"type":"user"}]
-        | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
-        | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
-}
 
 @test "the init is not dumpable until exec: a process with the container's credentials cannot read its fds" {
     bundle sleep 100
@@ -111,25 +103,27 @@ rootfs_link() {
     ln -s "$2" "$BUNDLE/rootfs/$1"
 }
 
-@test "/proc as a symlink in the rootfs: the proc mount is refused (CVE-2019-19921)" {
+# symlinked_mount_refused NAME FSTYPE: a container whose rootfs/NAME is a
+# symlink to the directory fakeNAME exits 5, saying FSTYPE must be mounted
+# on an ordinary directory.
+symlinked_mount_refused() {
     bundle true
-    mkdir "$BUNDLE/rootfs/fakeproc"
-    rootfs_link proc fakeproc
+    mkdir "$BUNDLE/rootfs/fake$1"
+    rootfs_link "$1" "fake$1"
     run rt run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 5 ] || fail "status $status: $output"
+    [[ $output == *"$2 must be mounted on an ordinary directory: $BUNDLE/rootfs/$1 is a symlink"* ]] || fail "$output"
+}
+
+@test "/proc as a symlink in the rootfs: the proc mount is refused (CVE-2019-19921)" {
+    symlinked_mount_refused proc proc
     [ "${#lines[@]}" -eq 1 ]
-    [[ $output == *"proc must be mounted on an ordinary directory: $BUNDLE/rootfs/proc is a symlink"* ]] || fail "$output"
     [ -z "$(ls -A "$BUNDLE/rootfs/fakeproc")" ]
     [ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
 }
 
 @test "/sys as a symlink in the rootfs: the sysfs mount is refused" {
-    bundle true
-    mkdir "$BUNDLE/rootfs/fakesys"
-    rootfs_link sys fakesys
-    run rt run --bundle "$BUNDLE" "$ID"
-    [ "$status" -eq 5 ] || fail "status $status: $output"
-    [[ $output == *"sysfs must be mounted on an ordinary directory: $BUNDLE/rootfs/sys is a symlink"* ]] || fail "$output"
+    symlinked_mount_refused sys sysfs
 }
 
 @test "/proc as a regular file, and a proc mount at a symlinked /myproc: refused; a missing /proc is made" {

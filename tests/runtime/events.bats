@@ -4,8 +4,7 @@
 # events from the v1 eventfd here and from v2 memory.events in a VM.
 
 load lib_core
-
-QEMU_DIR="$PROJECT_ROOT/tests/lib/qemu"
+load ../lib/vm
 
 setup() {
     core_setup
@@ -91,8 +90,7 @@ paths_of() {
 }
 
 @test "events v2: stats from the v2 files and an oom event from memory.events, in a v2-only VM" {
-    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
-    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    require_vm
     bundle sh -c 'sleep 2; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1'
     config_edit "$BUNDLE" '.linux.cgroupsPath = "/v2ev" |
         .linux.resources.memory = {"limit": 16777216, "swap": 16777216} | .linux.resources.pids = {"limit": 40}'
@@ -105,15 +103,13 @@ rt events --interval 10s e | sed 's/^/R: ev=/'
 echo "R: end=\$?"
 rt delete -f e
 PAYLOAD
-    run "$QEMU_DIR/run-vm" --timeout 240 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
-    stats=$(echo "$output" | sed -n 's/^R: stats=//p' | tr -d '\r')
+    vm_run --timeout 240 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    stats=$(vm_result stats)
     [ "$(jq -c '.data | keys' <<<"$stats")" = '["blkio","cpu","cpuset","hugetlb","intel_rdt","memory","network_interfaces","pids"]' ]
     [ "$(jq .data.memory.usage.limit <<<"$stats")" = 16777216 ]
     [ "$(jq .data.pids.limit <<<"$stats")" = 40 ]
     [ "$(jq .data.pids.current <<<"$stats")" = 2 ]
     jq -e '.data.cpu.usage.total > 0 and (.data.memory.raw | has("anon"))' <<<"$stats"
     echo "$output" | tr -d '\r' | grep -qx 'R: ev={"type":"oom","id":"e"}'
-    [ "$(echo "$output" | tr -d '\r' | sed -n 's/^R: end=//p')" = 0 ]
+    [ "$(vm_result end)" = 0 ]
 }

@@ -117,8 +117,7 @@ start() {
     config_edit "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
         | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
         | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-    local d=$BUNDLE
-    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    path_searchable "$BUNDLE"
     start
     rt exec -d --pid-file "$BATS_TEST_TMPDIR/pid" -u 5 "$ID" sleep 1000 >/dev/null 2>&1 </dev/null
     local pid=$(cat "$BATS_TEST_TMPDIR/pid")

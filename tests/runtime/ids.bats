@@ -7,8 +7,7 @@ load lib_core
 
 setup() {
     core_setup
-    local d=$BUNDLE
-    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    path_searchable "$BUNDLE"
     bundle sh -c 'id -u; id -g; id -G'
 }
 teardown() { core_teardown; }

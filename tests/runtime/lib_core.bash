@@ -42,12 +42,7 @@ pid_of() {
 
 # Wait (up to 5 s) until container $1 has status $2.
 wait_status() {
-    local i
-    for i in $(seq 50); do
-        [ "$(status_of "$1")" = "$2" ] && return 0
-        sleep 0.1
-    done
-    fail "container $1 is $(status_of "$1"), not $2"
+    wait_until 50 prints "$2" status_of "$1" || fail "container $1 is $(status_of "$1"), not $2"
 }
 
 # rt_stdout ARGS...: like rt, with the runtime's own stderr (warnings) kept

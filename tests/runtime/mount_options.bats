@@ -16,6 +16,16 @@ add_mount() {
     config_edit "$BUNDLE" ".mounts += [$1]"
 }
 
+# refused_in_one_line TEXT: the container fails to start with status 3 and
+# one line holding TEXT, and leaves no state behind.
+refused_in_one_line() {
+    in_container true
+    [ "$status" -eq 3 ]
+    [ "${#lines[@]}" = 1 ]
+    [[ "$output" == *"$1"* ]]
+    [ ! -e "$STATE/$ID" ]
+}
+
 @test "tmpcopyup: the image's content at the target is in the new tmpfs, owners, modes and links kept" {
     mkdir -p "$BUNDLE/rootfs/data/sub"
     echo hello >"$BUNDLE/rootfs/data/sub/f"
@@ -56,11 +66,7 @@ add_mount() {
 
 @test "tmpcopyup: refused on anything but tmpfs, in one line" {
     add_mount '{"destination":"/mnt","type":"bind","source":"/tmp","options":["rbind","tmpcopyup"]}'
-    in_container true
-    [ "$status" -eq 3 ]
-    [ "${#lines[@]}" = 1 ]
-    [[ "$output" == *"mount /mnt: option tmpcopyup: only for tmpfs mounts, not bind"* ]]
-    [ ! -e "$STATE/$ID" ]
+    refused_in_one_line "mount /mnt: option tmpcopyup: only for tmpfs mounts, not bind"
 }
 
 # A host directory with a tmpfs mounted on its sub/ (a submount a
@@ -109,11 +115,7 @@ sub-rw" ]
 
 @test "unknown and unsupported options are one line naming them, nothing left behind" {
     add_mount '{"destination":"/data","type":"tmpfs","source":"tmpfs","options":["nosuid","bogus=1"]}'
-    in_container true
-    [ "$status" -eq 3 ]
-    [ "${#lines[@]}" = 1 ]
-    [[ "$output" == *'/data: tmpfs refused the options "bogus=1"'* ]]
-    [ ! -e "$STATE/$ID" ]
+    refused_in_one_line '/data: tmpfs refused the options "bogus=1"'
     config_edit "$BUNDLE" '.mounts[-1] = {"destination":"/mnt","type":"bind","source":"/tmp","options":["rbind","idmap"]}'
     in_container true
     [ "$status" -eq 3 ]

@@ -3,6 +3,7 @@
 # option handling, targets created safely beneath the rootfs.
 
 load lib_container
+load ../lib/vm
 
 setup() {
     container_setup
@@ -217,8 +218,7 @@ while time.time() < end:
 }
 
 @test "user namespace: a read-only bind keeps the flags the kernel locks (nosuid, nodev, noexec)" {
-    local d=$BUNDLE
-    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    path_searchable "$BUNDLE"
     HOST_MOUNT="$BATS_TEST_TMPDIR/locked"
     mkdir "$HOST_MOUNT"
     mount -t tmpfs -o nosuid,nodev,noexec,mode=755 tmpfs "$HOST_MOUNT"
@@ -236,15 +236,13 @@ while time.time() < end:
 }
 
 @test "cgroup v2 (pure v2 VM): the cgroup mount is a read-only cgroup2" {
-    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
-    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    require_vm
     config_edit "$BUNDLE" '.process.args = ["sh", "-c", "grep /sys/fs/cgroup /proc/self/mountinfo; touch /sys/fs/cgroup/x"]'
     cat >"$BATS_TEST_TMPDIR/payload" <<PAYLOAD
 cd "$BUNDLE"
 "$RUNTIME" --root /run/rt run v2mount 2>&1 | sed 's/^/R: /'
 PAYLOAD
-    run "$PROJECT_ROOT/tests/lib/qemu/run-vm" --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
-    [ "$status" -eq 0 ] || fail "$output"
+    vm_run --timeout 180 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
     grep -qE '^R: .* /sys/fs/cgroup ro,nosuid,nodev,noexec,relatime .*- cgroup2 ' <<<"$output" || fail "$output"
     grep -q '^R: .*/sys/fs/cgroup/x.*Read-only file system' <<<"$output"
 }

@@ -4,8 +4,7 @@
 # statuses and refusals; the v2 freezer runs in a v2-only VM (tests/lib/qemu).
 
 load lib_core
-
-QEMU_DIR="$PROJECT_ROOT/tests/lib/qemu"
+load ../lib/vm
 
 setup() {
     core_setup
@@ -168,8 +167,7 @@ counter() { cat "$BUNDLE/rootfs/tmp/n"; }
 }
 
 @test "pause v2: cgroup.freeze in a v2-only VM: frozen 1 when pause returns, state paused, resume thaws" {
-    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
-    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    require_vm
     bundle sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.05; done'
     config_edit "$BUNDLE" '.linux.cgroupsPath = "/v2pause" | .root.readonly = false'
     cat >"$BATS_TEST_TMPDIR/payload" <<PAYLOAD
@@ -188,17 +186,14 @@ sleep 1; c=\$(cat rootfs/tmp/n)
 rt pause p; rt delete --force p; echo "R: delete=\$?"
 [ -e /sys/fs/cgroup/v2pause ] && echo "R: left=yes" || echo "R: left=no"
 PAYLOAD
-    run "$QEMU_DIR/run-vm" --timeout 240 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
-    r() { echo "$output" | sed -n "s/^R: $1=//p" | tr -d '\r'; }
-    [ "$(r pause)" = 0 ]
-    [ "$(r events)" = "frozen 1" ]
-    [ "$(r status)" = '"status": "paused"' ]
-    [ "$(r still)" = yes ]
-    [ "$(r resume)" = 0 ]
-    [ "$(r thawed)" = "frozen 0" ]
-    [ "$(r moved)" = yes ]
-    [ "$(r delete)" = 0 ]
-    [ "$(r left)" = no ]
+    vm_run --timeout 240 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    [ "$(vm_result pause)" = 0 ]
+    [ "$(vm_result events)" = "frozen 1" ]
+    [ "$(vm_result status)" = '"status": "paused"' ]
+    [ "$(vm_result still)" = yes ]
+    [ "$(vm_result resume)" = 0 ]
+    [ "$(vm_result thawed)" = "frozen 0" ]
+    [ "$(vm_result moved)" = yes ]
+    [ "$(vm_result delete)" = 0 ]
+    [ "$(vm_result left)" = no ]
 }

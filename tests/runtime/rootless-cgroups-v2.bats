@@ -9,12 +9,10 @@
 # subtree. Results come back as "R: key=value" lines.
 load ../lib/helpers
 load ../imagetool/unpack_helpers
-
-QEMU_DIR="$PROJECT_ROOT/tests/lib/qemu"
+load ../lib/vm
 
 setup_file() {
-    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
-    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    require_vm
     [ "$(id -u)" = 0 ] || skip "needs root"
 }
 
@@ -107,33 +105,30 @@ USERPART
         printf 'export BUNDLE LAYOUT RUNTIME IMAGETOOL ASAN MEM\ncp %s /userpart\n' "$BATS_TEST_TMPDIR/userpart"
         cat "$BATS_TEST_TMPDIR/payload.in"
     } >"$BATS_TEST_TMPDIR/payload"
-    run "$QEMU_DIR/run-vm" --timeout 300 --copy "$RUNTIME" --copy "$IMAGETOOL" --copy "$BUNDLE" \
+    vm_run --timeout 300 --copy "$RUNTIME" --copy "$IMAGETOOL" --copy "$BUNDLE" \
         --copy "$LAYOUT" --copy /usr/bin/setpriv --copy "$BATS_TEST_TMPDIR/userpart" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
-    r() { echo "$output" | sed -n "s/^R: $1=//p"; }
-    [ "$(r uid)" = "1000 cgroup=0::/user/shell" ]
-    [ "$(r run)" = 0 ]
-    [ "$(r cgroup)" = "0::/user/lim" ]
-    [ "$(r memory.max)" = $((mem << 20)) ]
-    [ "$(r pids.max)" = 8 ]
-    [ "$(r fork-refused)" -ge 1 ]
-    [ "$(r pids.current)" -le 8 ]
-    [ "$(r dd)" = 137 ]
-    [ "$(r oom_kill)" -ge 1 ]
-    [ "$(r delete)" = 0 ]
-    [ "$(r lim-left)" = no ]
-    [ "$(r outside)" = 5 ]
-    [ "$(r outside-lines)" = 1 ]
+    [ "$(vm_result uid)" = "1000 cgroup=0::/user/shell" ]
+    [ "$(vm_result run)" = 0 ]
+    [ "$(vm_result cgroup)" = "0::/user/lim" ]
+    [ "$(vm_result memory.max)" = $((mem << 20)) ]
+    [ "$(vm_result pids.max)" = 8 ]
+    [ "$(vm_result fork-refused)" -ge 1 ]
+    [ "$(vm_result pids.current)" -le 8 ]
+    [ "$(vm_result dd)" = 137 ]
+    [ "$(vm_result oom_kill)" -ge 1 ]
+    [ "$(vm_result delete)" = 0 ]
+    [ "$(vm_result lim-left)" = no ]
+    [ "$(vm_result outside)" = 5 ]
+    [ "$(vm_result outside-lines)" = 1 ]
     [[ "$output" == *"R: outside-err: runtime: linux.cgroupsPath /elsewhere/x: not root, and it is outside the subtree delegated to this user (/user)"* ]]
-    [ "$(r unpack)" = 0 ]
-    [ "$(r dropped)" = no ]
-    [ "$(r demo-memory.max)" = 50331648 ]
-    [ "$(r demo-pids.max)" = 20 ]
+    [ "$(vm_result unpack)" = 0 ]
+    [ "$(vm_result dropped)" = no ]
+    [ "$(vm_result demo-memory.max)" = 50331648 ]
+    [ "$(vm_result demo-pids.max)" = 20 ]
     [[ "$output" == *"R: demo:          0       1000          1"* ]]
-    [ "$(r demo-run)" = 0 ]
-    [ "$(r demo-delete)" = 0 ]
-    [ "$(r state-left)" = 0 ]
-    [ "$(r user-exit)" = 0 ]
-    [ "$(r cgroups-left)" = "shell " ]
+    [ "$(vm_result demo-run)" = 0 ]
+    [ "$(vm_result demo-delete)" = 0 ]
+    [ "$(vm_result state-left)" = 0 ]
+    [ "$(vm_result user-exit)" = 0 ]
+    [ "$(vm_result cgroups-left)" = "shell " ]
 }

@@ -8,14 +8,7 @@ load ../lib/helpers
 load ../lib/rootless
 load ../imagetool/unpack_helpers
 
-setup_file() {
-    rootless_user_create
-}
-
-teardown_file() {
-    rootless_user_remove
-}
-
+# rootless.bash's setup_file and teardown_file make and remove the user.
 setup() {
     rootless_user_load
     ID=$(unique_id)

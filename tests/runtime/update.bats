@@ -4,8 +4,7 @@
 # values for the same command; v2 in a v2-only VM (tests/lib/qemu).
 
 load lib_core
-
-QEMU_DIR="$PROJECT_ROOT/tests/lib/qemu"
+load ../lib/vm
 
 setup() { core_setup; }
 teardown() {
@@ -143,8 +142,7 @@ cg() { cat "/sys/fs/cgroup/$1/$ID/$2"; }
 }
 
 @test "update v2: flags and --resources - in a v2-only VM" {
-    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
-    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+    require_vm
     bundle sleep 100
     config_edit "$BUNDLE" '.linux.cgroupsPath = "/v2upd" | .linux.resources.memory = {"limit": 134217728}'
     cat >"$BATS_TEST_TMPDIR/payload" <<PAYLOAD
@@ -161,19 +159,16 @@ rt pause u; rt update --memory 100m u; echo "R: paused=\$?"; rt resume u
 rt update --cpu-rt-period 1000 u 2>&1 | sed 's/^/R: rt=/'
 rt delete -f u
 PAYLOAD
-    run "$QEMU_DIR/run-vm" --timeout 240 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
-    echo "$output"
-    [ "$status" = 0 ]
-    r() { echo "$output" | sed -n "s/^R: $1=//p" | tr -d '\r'; }
-    [ "$(r flags)" = 0 ]
-    [ "$(r memory.max)" = 67108864 ]
-    [ "$(r memory.swap.max)" = 33554432 ] || [ "$(r memory.swap.max)" = "" ]
-    [ "$(r cpu.weight)" = 20 ]
-    [ "$(r cpu.max)" = "25000 50000" ]
-    [ "$(r pids.max)" = 20 ]
-    [ "$(r stdin)" = 0 ]
-    [ "$(r memory2)" = 33554432 ]
-    [ "$(r pids2)" = max ]
-    [ "$(r paused)" = 0 ]
-    [[ "$(r rt)" == *"not supported on cgroup v2"* ]]
+    vm_run --timeout 240 --copy "$RUNTIME" --copy "$BUNDLE" "$BATS_TEST_TMPDIR/payload"
+    [ "$(vm_result flags)" = 0 ]
+    [ "$(vm_result memory.max)" = 67108864 ]
+    [ "$(vm_result memory.swap.max)" = 33554432 ] || [ "$(vm_result memory.swap.max)" = "" ]
+    [ "$(vm_result cpu.weight)" = 20 ]
+    [ "$(vm_result cpu.max)" = "25000 50000" ]
+    [ "$(vm_result pids.max)" = 20 ]
+    [ "$(vm_result stdin)" = 0 ]
+    [ "$(vm_result memory2)" = 33554432 ]
+    [ "$(vm_result pids2)" = max ]
+    [ "$(vm_result paused)" = 0 ]
+    [[ "$(vm_result rt)" == *"not supported on cgroup v2"* ]]
 }

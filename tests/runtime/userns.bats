@@ -7,8 +7,7 @@ load lib_core
 setup() {
     core_setup
     # ids mapped into the namespace must be able to reach the rootfs
-    local d=$BUNDLE
-    while d=$(dirname "$d"); [ "$d" != / ] && [ "$d" != /tmp ]; do chmod a+x "$d"; done
+    path_searchable "$BUNDLE"
 }
 teardown() { core_teardown; }
 

@@ -1,0 +1,26 @@
+# The v2-only VM of tests/lib/qemu: Debian's kernel booted under qemu (TCG)
+# on a busybox initramfs whose init mounts cgroup2 alone on /sys/fs/cgroup.
+# A payload (a shell script run as root in the VM) reports "R: key=value"
+# lines on the serial console. Load after helpers.
+
+QEMU_DIR="$PROJECT_ROOT/tests/lib/qemu"
+
+# require_vm: skip unless qemu and a kernel to boot are installed.
+require_vm() {
+    command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
+    ls /boot/vmlinuz-* >/dev/null 2>&1 || skip "no kernel in /boot (linux-image-amd64)"
+}
+
+# vm_run [--timeout SECS] [--copy PATH]... PAYLOAD: run-vm with these
+# arguments; the console is in $output (and in the test's log), and the
+# payload exited 0.
+vm_run() {
+    run "$QEMU_DIR/run-vm" "$@"
+    echo "$output"
+    [ "$status" = 0 ]
+}
+
+# vm_result KEY: the value of the payload's "R: KEY=value" line in $output.
+vm_result() {
+    echo "$output" | sed -n "s/^R: $1=//p" | tr -d '\r'
+}
