@@ -28,6 +28,7 @@
 #include "runtime/container.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"
+#include "runtime/linux/rootfs.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
 #include "runtime/linux/sysctl.h"
@@ -111,7 +112,7 @@ static int load_config(struct plan *p, struct error **err)
         return -1;
     if (process_validate(s->process, err) < 0 || resolve_rootfs(p, err) < 0 ||
         ns_plan_build(s, &p->ns, err) < 0 || validate_namespaces(s, &p->ns, err) < 0 ||
-        sysctl_validate(s, err) < 0 || security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
+        sysctl_validate(s, err) < 0 || rootfs_validate(s, err) < 0 || security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
         return error_prefix(err, "%s", config);
     return 0;
 }

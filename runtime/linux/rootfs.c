@@ -33,6 +33,14 @@ static int root_propagation(const struct spec *s, unsigned long *flag, struct er
     return 0;
 }
 
+int rootfs_validate(const struct spec *s, struct error **err)
+{
+    unsigned long flag;
+    if (root_propagation(s, &flag, err) < 0 || devices_validate(s, err) < 0 || mounts_validate(s, err) < 0)
+        return -1;
+    return 0;
+}
+
 /* pivot_root refuses a rootfs whose parent mount is shared (possible when
  * rootfsPropagation asks for shared): make that one mount private. */
 static int parent_mount_private(const char *rootfs, struct error **err)
