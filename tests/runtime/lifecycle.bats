@@ -201,7 +201,7 @@ cgroup_dirs_named() {
 
 @test "lifecycle: a create that fails in the init leaves no cgroup" {
     bundle true
-    config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
+    config_edit "$BUNDLE" '.process.cwd = "/bin/sh/dir" # under a file: cannot be made'
     run rt create --bundle "$BUNDLE" "$ID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"process.cwd"* ]]
