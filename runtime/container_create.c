@@ -79,7 +79,7 @@ static int resolve_rootfs(struct plan *p, struct error **err)
     struct stat st;
     if (p->rootfs == NULL || stat(p->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
         return error_setc(err, EXIT_INVALID, p->rootfs ? ENOTDIR : errno, "root.path: %s", joined);
-    if (dir_is_empty(p->rootfs) == 1)
+    if (dir_is_empty(p->rootfs) == 1 && !spec_has_root_mount(s))
         return error_setc(err, EXIT_INVALID, 0,
                           "root.path %s: empty directory (an overlay bundle after imagetool umount? "
                           "imagetool mount BUNDLE mounts it again)", joined);
@@ -108,6 +108,7 @@ static int load_config(struct plan *p, struct error **err)
                           config, s->oci_version ? s->oci_version : "");
     if (s->process && terminal_check(s->process->terminal, o->console_socket, !o->run || o->detach, err) < 0)
         return -1;
+    terminal_size_from_caller(s->process, o->console_socket, !o->run || o->detach);
     if (rootless_check_config(s, err) < 0)
         return -1;
     if (process_validate(s->process, err) < 0 || resolve_rootfs(p, err) < 0 ||
