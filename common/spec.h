@@ -255,6 +255,11 @@ void spec_set_annotation(struct spec *s, const char *key, const char *value);
 const struct spec_namespace *spec_namespace_find(const struct spec *s, const char *type);
 /* Returns the mount with this destination, or NULL. */
 struct spec_mount *spec_mount_find(struct spec *s, const char *destination);
+/* Is this destination the container's root ("/", "//", ...)? A mount there
+ * covers root.path (imagetool's rootless overlay bundles). */
+bool spec_mount_covers_root(const char *destination);
+/* Does config.json mount something over the rootfs itself? */
+bool spec_has_root_mount(const struct spec *s);
 void spec_add_mount(struct spec *s, const char *dest, const char *type, const char *source, const char *const *options);
 
 /* ---- spec_rootless.c: the shape of a config an ordinary user can run

@@ -198,6 +198,19 @@ struct spec_mount *spec_mount_find(struct spec *s, const char *destination)
     return NULL;
 }
 
+bool spec_mount_covers_root(const char *destination)
+{
+    return destination && destination[0] == '/' && destination[strspn(destination, "/")] == '\0';
+}
+
+bool spec_has_root_mount(const struct spec *s)
+{
+    for (size_t i = 0; i < s->n_mounts; i++)
+        if (spec_mount_covers_root(s->mounts[i].destination))
+            return true;
+    return false;
+}
+
 void spec_add_mount(struct spec *s, const char *dest, const char *type, const char *source,
                     const char *const *options)
 {

@@ -268,6 +268,20 @@ static int parse_device(yajl_val v, const char *path, size_t i, void *ctx, struc
     return 0;
 }
 
+/* What the kernel's devices.allow/deny and the v2 emulation take: checked
+ * here so that a bad rule is one line before anything is made, never an
+ * EINVAL from the cgroup write. */
+static int check_device_rule(const struct spec_device_rule *d, const char *path, struct error **err)
+{
+    if (d->type && strcmp(d->type, "a") != 0 && strcmp(d->type, "b") != 0 && strcmp(d->type, "c") != 0)
+        return error_setc(err, EXIT_INVALID, 0, "%s.type: \"%s\" is not a, b or c", path, d->type);
+    for (const char *c = d->access ? d->access : ""; *c; c++)
+        if (*c != 'r' && *c != 'w' && *c != 'm')
+            return error_setc(err, EXIT_INVALID, 0, "%s.access: \"%s\": '%c' is not one of r, w, m", path,
+                              d->access, *c);
+    return 0;
+}
+
 static int parse_device_rule(yajl_val v, const char *path, size_t i, void *ctx, struct error **err)
 {
     struct spec_device_rule *d = &((struct spec_device_rule *)ctx)[i];
@@ -280,7 +294,7 @@ static int parse_device_rule(yajl_val v, const char *path, size_t i, void *ctx, 
     TRY(get_i64(v, path, "major", &d->major, &d->has_major, err));
     TRY(get_i64(v, path, "minor", &d->minor, &d->has_minor, err));
     TRY(get_str(v, path, "access", &d->access, err));
-    return 0;
+    return check_device_rule(d, path, err);
 }
 
 static int parse_hugepage(yajl_val v, const char *path, size_t i, void *ctx, struct error **err)

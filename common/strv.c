@@ -42,6 +42,21 @@ void strv_append(char ***v, const char *s)
     (*v)[n + 1] = NULL;
 }
 
+char *strv_join(char *const *v, const char *sep)
+{
+    size_t len = 1, seplen = strlen(sep);
+    for (size_t i = 0; v && v[i]; i++)
+        len += strlen(v[i]) + (i ? seplen : 0);
+    char *out = xmalloc(len), *p = out;
+    for (size_t i = 0; v && v[i]; i++) {
+        if (i)
+            p = stpcpy(p, sep);
+        p = stpcpy(p, v[i]);
+    }
+    *p = '\0';
+    return out;
+}
+
 void strv_free(char **v)
 {
     cleanup_strvp(&v);

@@ -1,5 +1,5 @@
 /* NULL-terminated string vectors: length, membership, deep copy, append a
- * copy, free. */
+ * copy, join, free. */
 #ifndef COMMON_STRV_H
 #define COMMON_STRV_H
 
@@ -11,6 +11,8 @@ size_t strv_len(char *const *v);
 bool strv_contains(char *const *v, const char *s);
 char **strv_copy(const char *const *v);
 void strv_append(char ***v, const char *s);
+/* The strings joined with sep between them (caller frees; "" for none). */
+char *strv_join(char *const *v, const char *sep);
 void strv_free(char **v);
 
 #endif

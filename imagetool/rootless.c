@@ -8,6 +8,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "imagetool/backend/userns_overlay.h"
 #include "imagetool/store/store.h"
 
 bool rootless_mode(void)
@@ -39,13 +40,20 @@ const char *rootless_store_default(void)
     return root;
 }
 
+/* A user's mounts live in namespaces of its own: overlay, mounted by the
+ * runtime in the container's, is the one mounting backend left. */
 const struct backend *rootless_backend(const struct backend *wanted)
 {
     if (!rootless_mode())
         return wanted ? wanted : backend_default();
-    if (wanted == NULL || wanted == &backend_copy)
+    if (wanted == &backend_copy)
         return &backend_copy;
-    log_info("%s backend: not root, the mount would live in a namespace the runtime cannot see; using copy",
-             wanted->name);
-    return &backend_copy;
+    if (!userns_overlay_available()) {
+        log_info("%s backend: not root, and this kernel does not let a user mount overlay in a user namespace; "
+                 "using copy", wanted ? wanted->name : "default");
+        return &backend_copy;
+    }
+    if (wanted && wanted != &backend_overlay && wanted != &backend_overlay_user)
+        log_info("%s backend: not root (loop devices are root's): using overlay, mounted by the runtime", wanted->name);
+    return &backend_overlay_user;
 }

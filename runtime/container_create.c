@@ -28,6 +28,7 @@
 #include "runtime/container.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"
+#include "runtime/linux/rootfs.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
 #include "runtime/linux/sysctl.h"
@@ -78,7 +79,7 @@ static int resolve_rootfs(struct plan *p, struct error **err)
     struct stat st;
     if (p->rootfs == NULL || stat(p->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
         return error_setc(err, EXIT_INVALID, p->rootfs ? ENOTDIR : errno, "root.path: %s", joined);
-    if (dir_is_empty(p->rootfs) == 1)
+    if (dir_is_empty(p->rootfs) == 1 && !spec_has_root_mount(s))
         return error_setc(err, EXIT_INVALID, 0,
                           "root.path %s: empty directory (an overlay bundle after imagetool umount? "
                           "imagetool mount BUNDLE mounts it again)", joined);
@@ -107,11 +108,12 @@ static int load_config(struct plan *p, struct error **err)
                           config, s->oci_version ? s->oci_version : "");
     if (s->process && terminal_check(s->process->terminal, o->console_socket, !o->run || o->detach, err) < 0)
         return -1;
+    terminal_size_from_caller(s->process, o->console_socket, !o->run || o->detach);
     if (rootless_check_config(s, err) < 0)
         return -1;
     if (process_validate(s->process, err) < 0 || resolve_rootfs(p, err) < 0 ||
         ns_plan_build(s, &p->ns, err) < 0 || validate_namespaces(s, &p->ns, err) < 0 ||
-        sysctl_validate(s, err) < 0 || security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
+        sysctl_validate(s, err) < 0 || rootfs_validate(s, err) < 0 || security_validate(s, err) < 0 || security_prepare(s, &p->sec, err) < 0)
         return error_prefix(err, "%s", config);
     return 0;
 }

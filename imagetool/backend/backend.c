@@ -1,6 +1,7 @@
 /* Backend lookup and the record each bundle keeps of its backend. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/fs.h"
@@ -17,7 +18,7 @@ int backend_find(const char *name, const struct backend **out, struct error **er
 {
     for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
         if (strcmp(backends[i]->name, name) == 0) {
-            *out = backends[i];
+            *out = backends[i] == &backend_overlay && geteuid() != 0 ? &backend_overlay_user : backends[i];
             return 0;
         }
     }

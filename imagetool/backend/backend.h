@@ -7,6 +7,7 @@
 #define IMAGETOOL_BACKEND_H
 
 #include "common/error.h"
+#include "common/spec.h"
 #include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
@@ -26,13 +27,20 @@ struct backend {
      * mounted already is EXIT_STATE. NULL: the backend mounts nothing. */
     int (*mount)(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
                  struct error **err);
+    /* For a rootfs the runtime mounts (a user's overlay), optional: an fd
+     * of the image's merged tree to read /etc/passwd and the like from
+     * (NULL: BUNDLE/rootfs), and what config.json needs to mount it. */
+    int (*open_view)(const char *bundle, struct error **err);
+    int (*add_to_config)(const char *bundle, struct spec *s, struct error **err);
 };
 
 extern const struct backend backend_copy;
 extern const struct backend backend_overlay;
+extern const struct backend backend_overlay_user; /* "overlay" for an ordinary user */
 extern const struct backend backend_squashfs;
 
-/* "copy", "overlay" or "squashfs"; anything else is EXIT_USAGE. */
+/* "copy", "overlay" or "squashfs"; anything else is EXIT_USAGE. Not
+ * root, "overlay" is the form the runtime mounts (overlay_user.c). */
 int backend_find(const char *name, const struct backend **out, struct error **err);
 
 /* The fastest backend this host supports: squashfs (loop devices, squashfs

@@ -15,6 +15,7 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "imagetool/backend/squashfs.h"
+#include "imagetool/backend/userns_overlay.h"
 
 static int overlay_of(char **lower, struct error **err)
 {
@@ -63,8 +64,8 @@ static int view_root(struct layer_below *b, struct error **err)
         return -1;
     if (strv_len(lower) == 1)
         v->root = open(lower[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-    else
-        v->root = overlay_of(lower, err);
+    else /* a user's layer cache: the user's own namespaces, user.overlay.* */
+        v->root = geteuid() == 0 ? overlay_of(lower, err) : userns_overlay_view(lower, err);
     if (v->root < 0 && strv_len(lower) == 1)
         return error_set(err, errno, "open %s", lower[0]);
     return v->root;

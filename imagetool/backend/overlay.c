@@ -19,8 +19,7 @@
 #include "imagetool/backend/below_view.h"
 #include "imagetool/backend/overlay_mount.h"
 
-/* Lower dirs, top layer first; an image without layers gets one empty dir. */
-static int lower_dirs(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
+int overlay_lower_dirs(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
                       char ***out, struct error **err)
 {
     CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids), **bottom_first = NULL;
@@ -55,7 +54,7 @@ static int overlay_setup(struct store *s, const struct manifest *m, const struct
     struct overlay_dirs d = { 0 };
     int r = overlay_dirs_setup(bundle, fresh, &d, err);
     if (r == 0)
-        r = lower_dirs(s, m, c, bundle, &d.lower, err);
+        r = overlay_lower_dirs(s, m, c, bundle, &d.lower, err);
     if (r == 0)
         r = overlay_mount(&d, err);
     overlay_dirs_clear(&d);

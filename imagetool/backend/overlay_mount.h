@@ -5,6 +5,8 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "imagetool/image/image.h"
+#include "imagetool/store/store.h"
 
 struct overlay_dirs {
     char **lower; /* top first */
@@ -25,5 +27,10 @@ int overlay_make_dirs(const char *bundle, struct overlay_dirs *d, struct error *
 int overlay_dirs_setup(const char *bundle, bool fresh, struct overlay_dirs *d, struct error **err);
 /* Unmount BUNDLE/rootfs; not mounted is fine, busy is EXIT_STATE. */
 int overlay_unmount(const char *bundle, struct error **err);
+
+/* overlay.c: the store's cached layer dirs (made when missing), top layer
+ * first; an image without layers gets one empty dir in BUNDLE/.overlay. */
+int overlay_lower_dirs(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
+                       char ***out, struct error **err);
 
 #endif

@@ -50,8 +50,8 @@ static uint32_t devno(struct archive_entry *e)
 
 static bool xattr_kept(struct conv *c, const char *name, uint32_t mode)
 {
-    if (strncmp(name, "trusted.overlay.", 16) == 0)
-        return false; /* overlayfs' own markers are never taken from a tar */
+    if (layer_xattr_reserved(name))
+        return false;
     bool user = strncmp(name, "user.", 5) == 0;
     if ((user && (S_ISREG(mode) || S_ISDIR(mode))) || strncmp(name, "trusted.", 8) == 0 ||
         strncmp(name, "security.", 9) == 0)

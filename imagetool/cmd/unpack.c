@@ -158,9 +158,10 @@ static int write_config(const struct unpack_request *r, const struct image_confi
                         struct error **err)
 {
     CLEANUP_FREE char *rootfs = path_join(r->bundle, BUNDLE_ROOTFS);
-    CLEANUP_CLOSE int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    CLEANUP_CLOSE int rootfd = r->backend->open_view ? r->backend->open_view(r->bundle, err)
+                                                     : open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
-        return error_set(err, errno, "open %s", rootfs);
+        return r->backend->open_view ? -1 : error_set(err, errno, "open %s", rootfs);
     CLEANUP_FREE char *hostname = r->cfg.hostname ? NULL : default_hostname(digest);
     struct config_opts o = r->cfg;
     if (hostname)
@@ -170,6 +171,8 @@ static int write_config(const struct unpack_request *r, const struct image_confi
         return -1;
     if (rootless_mode())
         rootless_config(spec, o.defaults.host_network);
+    if (r->backend->add_to_config && r->backend->add_to_config(r->bundle, spec, err) < 0)
+        return -1;
     CLEANUP_FREE char *path = path_join(r->bundle, "config.json");
     return spec_write_file(spec, path, err);
 }

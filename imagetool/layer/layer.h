@@ -45,4 +45,8 @@ int layer_rootless_finish(struct layer_rootless *r, int target_dirfd, struct err
 int layer_apply_with(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode,
                      struct layer_rootless *rootless, struct error **err);
 
+/* overlayfs' own markers (trusted.overlay.*, and user.overlay.*, which a
+ * user namespace's overlay reads): never taken from a tar, by any backend. */
+bool layer_xattr_reserved(const char *name);
+
 #endif

@@ -28,10 +28,11 @@ void layer_entry_times(struct archive_entry *e, struct timespec ts[2])
     }
 }
 
-static bool skipped_xattr(const char *name)
+bool layer_xattr_reserved(const char *name)
 {
-    /* overlayfs' own markers are never taken from a tar */
-    return strncmp(name, "trusted.overlay.", 16) == 0;
+    /* overlayfs' own markers (trusted.*, or user.* in a user namespace's
+     * overlay) are never taken from a tar */
+    return strncmp(name, "trusted.overlay.", 16) == 0 || strncmp(name, "user.overlay.", 13) == 0;
 }
 
 /* Unsupported by the file system, or refused for this kind of file (user.*
@@ -55,7 +56,7 @@ int layer_set_xattrs_fd(struct layer_ctx *ctx, int fd, struct archive_entry *e, 
     const void *value;
     size_t size;
     while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-        if (skipped_xattr(name))
+        if (layer_xattr_reserved(name))
             continue;
         if (fsetxattr(fd, name, value, size, 0) < 0 && xattr_failed(ctx, name, err) < 0)
             return -1;
@@ -76,7 +77,7 @@ int layer_set_xattrs_at(struct layer_ctx *ctx, int pfd, const char *name, struct
     const void *value;
     size_t size;
     while (archive_entry_xattr_next(e, &xname, &value, &size) == ARCHIVE_OK) {
-        if (skipped_xattr(xname))
+        if (layer_xattr_reserved(xname))
             continue;
         if (lsetxattr(path, xname, value, size, 0) < 0 && xattr_failed(ctx, xname, err) < 0)
             return -1;

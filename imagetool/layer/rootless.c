@@ -143,7 +143,8 @@ static int restore_mode(int rootfd, const struct dir_mode *d, struct error **err
  * owner out (the others are on disk already). */
 static void keep_closed_latest(struct layer_rootless *r)
 {
-    qsort(r->dirs, r->n, sizeof(*r->dirs), by_path_latest);
+    if (r->n > 0) /* qsort of NULL, even of 0 items, is undefined */
+        qsort(r->dirs, r->n, sizeof(*r->dirs), by_path_latest);
     struct dir_mode *kept = xcalloc(r->n ? r->n : 1, sizeof(*kept));
     size_t n = 0;
     for (size_t i = 0; i < r->n; i++) {

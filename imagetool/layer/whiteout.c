@@ -71,11 +71,14 @@ static int opaque_apply(struct layer_ctx *ctx, int dirfd, struct error **err)
     return clean_opaque(ctx, fd, path, err);
 }
 
+/* An ordinary user's overlay (mounted in its user namespace with
+ * "userxattr") reads user.overlay.*, which the user may set. */
 static int opaque_overlay(int dirfd, struct error **err)
 {
+    const char *name = geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque";
     CLEANUP_CLOSE int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
-        return error_set(err, errno, "set trusted.overlay.opaque");
+    if (fd < 0 || fsetxattr(fd, name, "y", 1, 0) < 0)
+        return error_set(err, errno, "set %s", name);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "imagetool/registry/curl_dl.h"
 
 char *registry_url(const struct registry *r, const char *what)
 {
@@ -290,7 +291,10 @@ int registry_open(struct registry *r, const struct docker_ref *ref, const struct
     r->scope = xasprintf("repository:%s:pull", ref->path);
     r->tls_verify = o->tls_verify;
     r->auth.tls_verify = o->tls_verify;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (curl_dl_load(err) < 0) {
+        registry_close(r);
+        return -1;
+    }
     r->share = http_share_new();
     if (creds_lookup(o->creds, o->authfile, ref->domain, ref->path, &r->creds, err) < 0 ||
         ping(r, docker_host_is_loopback(r->host) || !o->tls_verify, err) < 0) {

@@ -7,6 +7,7 @@
 #include "common/cleanup.h"
 #include "common/xalloc.h"
 #include "imagetool/appc/fetch.h"
+#include "imagetool/registry/curl_dl.h"
 #include "imagetool/sources/appc_source.h"
 #include "imagetool/sources/import.h"
 
@@ -77,6 +78,10 @@ static int appc_import(struct store *s, const char *rest, const struct import_op
     struct appc_labels labels;
     if (appc_ref_parse(rest, &o->platform, &name, &labels, err) < 0)
         return -1;
+    if (curl_dl_load(err) < 0) {
+        appc_labels_clear(&labels);
+        return -1;
+    }
     struct appc_discovery d;
     appc_discovery_init(&d, o);
     d.http.share = http_share_new();

@@ -116,6 +116,15 @@ typedef int (*store_layer_convert_fn)(int blob_fd, const char *diff_id, struct l
 int store_layer_image_ensure(struct store *s, const struct store_layer *l, const char *suffix,
                              store_layer_convert_fn convert, char **path_out, struct error **err);
 
+/* bundle_refs.c: bundles whose rootfs the runtime mounts from cached layer
+ * dirs (a user's overlay) are not mounts gc could see, so each one leaves
+ * bundles/<sha256 of its path>: the path, then the dirs it uses. A ref
+ * counts while BUNDLE/record exists (record: the bundle's own file). */
+int store_bundle_ref_add(struct store *s, const char *bundle, const char *record, char *const *dirs,
+                         struct error **err);
+/* Is dir used by a live bundle? Refs of bundles gone are removed. */
+bool store_bundle_refs_use(struct store *s, const char *dir);
+
 /* Drop blobs and cached layers no tagged image reaches. */
 int store_gc(struct store *s, uint64_t *freed_bytes, size_t *freed_blobs, struct error **err);
 

@@ -211,7 +211,7 @@ int cg_v1_apply(struct cgroup *cg, const struct spec_resources *r, struct error 
 {
     if (r->n_unified > 0)
         return error_setc(err, EXIT_INVALID, 0,
-                          "linux.resources.unified: cgroup v2 files need a cgroup v2 host (this one uses v1 controllers)");
+                          "invalid configuration: cannot use unified on cgroup v1 (linux.resources.unified needs a cgroup v2 host)");
     if (r->has_memory && r->memory.has_kernel)
         log_warn("memory.kernel: kernel memory limits are deprecated and ignored");
     if (r->has_cpu && v1_cpu(cg, &r->cpu, err) < 0)

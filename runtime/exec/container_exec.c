@@ -80,6 +80,7 @@ static int build_process(const struct exec_request *r, struct exec_job *j, struc
     const char *what = r->process.process_file ? r->process.process_file : "exec";
     if (terminal_check(p->terminal, r->console_socket, r->detach, err) < 0)
         return -1;
+    terminal_size_from_caller(p, r->console_socket, r->detach);
     if (process_validate(p, err) < 0 || security_validate(j->spec, err) < 0 ||
         security_prepare(j->spec, &j->sec, err) < 0)
         return error_prefix(err, "%s", what);

@@ -101,15 +101,31 @@ static int device_mknod(const struct mount_ctx *c, const struct spec_device *d, 
     return 0;
 }
 
-static int device_create(const struct mount_ctx *c, const struct spec_device *d, struct error **err)
+static int device_check(const struct spec_device *d, mode_t *kind, struct error **err)
 {
-    mode_t kind;
     if (d->path == NULL || !device_path_ok(d->path))
         return error_setc(err, EXIT_INVALID, 0, "linux.devices: path %s is not beneath /dev",
                           d->path ? d->path : "(none)");
-    if (device_kind(d, &kind) < 0)
+    if (device_kind(d, kind) < 0)
         return error_setc(err, EXIT_INVALID, 0, "linux.devices: %s: unknown type %s", d->path,
                           d->type ? d->type : "(none)");
+    return 0;
+}
+
+int devices_validate(const struct spec *s, struct error **err)
+{
+    mode_t kind;
+    for (size_t i = 0; s->linux_ && i < s->linux_->n_devices; i++)
+        if (device_check(&s->linux_->devices[i], &kind, err) < 0)
+            return -1;
+    return 0;
+}
+
+static int device_create(const struct mount_ctx *c, const struct spec_device *d, struct error **err)
+{
+    mode_t kind;
+    if (device_check(d, &kind, err) < 0)
+        return -1;
     if (c->new_userns)
         return device_bind(c, d, err);
     return device_mknod(c, d, kind, err);

@@ -12,6 +12,8 @@
 
 /* runc's rule: /dev is populated unless config.json bind-mounts /dev. */
 bool devices_needed(const struct spec *s);
+/* Paths beneath /dev and known types, checked in the parent (exit 3). */
+int devices_validate(const struct spec *s, struct error **err);
 /* Default devices (null zero full random urandom tty) and linux.devices. */
 int devices_create(const struct mount_ctx *c, const struct spec *s, struct error **err);
 /* /dev/ptmx -> pts/ptmx, /dev/fd, stdin, stdout, stderr, and /dev/core when

@@ -101,6 +101,8 @@ static int setup_rootfs(const struct init_args *a, struct error **err)
         return -1;
     if (sysctl_apply(a->spec, err) < 0)
         return error_prefix(err, "sysctl");
+    if (process_make_cwd(a->spec->process, err) < 0)
+        return -1;
     if (rootfs_finish(a->spec, err) < 0)
         return error_prefix(err, "rootfs");
     return 0;

@@ -287,22 +287,6 @@ static int copy_symlink(const struct mount_ctx *c, const struct spec_mount *m, s
     return 1;
 }
 
-static int check_runtime_words(const struct spec_mount *m, const struct mount_flags *f, bool bind, struct error **err)
-{
-    const char *type = m->type ? m->type : "";
-    if (f->idmap)
-        return error_setc(err, EXIT_INVALID, 0, "mount %s: option %s: idmapped mounts are not supported by this runtime",
-                          m->destination, f->idmap);
-    if (f->tmpcopyup && strcmp(type, "tmpfs") != 0)
-        return error_setc(err, EXIT_INVALID, 0, "mount %s: option tmpcopyup: only for tmpfs mounts, not %s",
-                          m->destination, bind ? "bind" : type);
-    if (f->copy_symlink && !bind)
-        return error_setc(err, EXIT_INVALID, 0, "mount %s: option copy-symlink: only for bind mounts", m->destination);
-    if (bind && f->data)
-        log_warn("mount %s: ignoring options a bind mount does not take: %s", m->destination, f->data);
-    return 0;
-}
-
 int mount_entry(const struct mount_ctx *c, const struct spec_mount *m, struct error **err)
 {
     if (m->destination == NULL || m->destination[0] == '\0')
@@ -314,7 +298,9 @@ int mount_entry(const struct mount_ctx *c, const struct spec_mount *m, struct er
         return error_prefix(err, "mount %s", m->destination);
     const char *type = m->type ? m->type : "";
     bool bind = strcmp(type, "bind") == 0 || (f.flags & MS_BIND);
-    int r = check_runtime_words(m, &f, bind, err);
+    int r = mount_check_words(m, &f, bind, err);
+    if (r == 0 && bind && f.data)
+        log_warn("mount %s: ignoring options a bind mount does not take: %s", m->destination, f.data);
     if (r == 0 && bind && f.copy_symlink)
         r = copy_symlink(c, m, err);
     if (r != 0) {

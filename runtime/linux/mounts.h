@@ -65,6 +65,12 @@ int target_reopen(const struct mount_ctx *c, const char *dest, struct error **er
 
 /* Mount one config.json entry (all types, cgroup included). */
 int mount_entry(const struct mount_ctx *c, const struct spec_mount *m, struct error **err);
+/* mount_validate.c: every entry checked in the parent before anything is
+ * made (the runtime's words; a probed file system's options, through
+ * fsopen/fsconfig without creating a superblock); exit 3 naming it. */
+int mounts_validate(const struct spec *s, struct error **err);
+/* idmap, tmpcopyup on a non-tmpfs, copy-symlink on a non-bind: refused. */
+int mount_check_words(const struct spec_mount *m, const struct mount_flags *f, bool bind, struct error **err);
 /* The two halves of mount_entry, for callers that build entries themselves. */
 int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, const struct mount_flags *f,
                      struct error **err);

@@ -137,6 +137,15 @@ int process_switch_user(const struct spec_user *u, struct error **err)
     return 0;
 }
 
+int process_make_cwd(const struct spec_process *p, struct error **err)
+{
+    if (p->cwd == NULL || access(p->cwd, F_OK) == 0 || errno != ENOENT)
+        return 0; /* chdir reports any other trouble */
+    if (mkdir_p(p->cwd, 0755, err) < 0)
+        return error_prefix(err, "process.cwd");
+    return 0;
+}
+
 int process_chdir_umask(const struct spec_process *p, struct error **err)
 {
     if (chdir(p->cwd) < 0)

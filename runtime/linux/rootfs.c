@@ -33,6 +33,14 @@ static int root_propagation(const struct spec *s, unsigned long *flag, struct er
     return 0;
 }
 
+int rootfs_validate(const struct spec *s, struct error **err)
+{
+    unsigned long flag;
+    if (root_propagation(s, &flag, err) < 0 || devices_validate(s, err) < 0 || mounts_validate(s, err) < 0)
+        return -1;
+    return 0;
+}
+
 /* pivot_root refuses a rootfs whose parent mount is shared (possible when
  * rootfsPropagation asks for shared): make that one mount private. */
 static int parent_mount_private(const char *rootfs, struct error **err)
@@ -76,11 +84,23 @@ static int prepare_root(const struct spec *s, const char *rootfs, struct error *
     return 0;
 }
 
-static int mount_all(const struct mount_ctx *c, const struct spec *s, struct error **err)
+/* A mount over the rootfs itself (an overlay of image layers) hides the
+ * directory rootfd holds: later targets must resolve in the new mount. */
+static int mount_all(struct mount_ctx *c, const struct spec *s, struct error **err)
 {
-    for (size_t i = 0; i < s->n_mounts; i++)
+    for (size_t i = 0; i < s->n_mounts; i++) {
         if (mount_entry(c, &s->mounts[i], err) < 0)
             return error_prefix(err, "mounts[%zu]", i);
+        if (!spec_mount_covers_root(s->mounts[i].destination))
+            continue;
+        int fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return error_set(err, errno, "mounts[%zu]: open rootfs %s", i, c->rootfs);
+        int r = dup3(fd, c->rootfd, O_CLOEXEC);
+        close(fd);
+        if (r < 0)
+            return error_set(err, errno, "mounts[%zu]: reopen rootfs %s", i, c->rootfs);
+    }
     return 0;
 }
 

@@ -24,6 +24,9 @@ struct rootfs_opts {
 /* Everything up to and including pivot_root; masked/readonly paths and
  * root.readonly follow with rootfs_finish. Both run in the init process. */
 int rootfs_setup(const struct spec *s, const struct rootfs_opts *o, struct error **err);
+/* Everything rootfs_setup will need from config.json, checked in the
+ * parent before anything exists: rootfsPropagation, devices, mounts. */
+int rootfs_validate(const struct spec *s, struct error **err);
 int rootfs_finish(const struct spec *s, struct error **err);
 
 #endif

@@ -46,21 +46,7 @@ int sync_send_fd(int sock, enum sync_type type, int fd)
 
 static ssize_t recv_with_fd(int sock, struct sync_msg *m)
 {
-    struct iovec iov = { .iov_base = m, .iov_len = offsetof(struct sync_msg, text) + sizeof(m->text) - 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-    ssize_t n;
-    do
-        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    m->fd = -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n >= 0 && c; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(&m->fd, CMSG_DATA(c), sizeof(int));
-    return n;
+    return fd_pass_recv(sock, m, offsetof(struct sync_msg, text) + sizeof(m->text) - 1, &m->fd);
 }
 
 int sync_recv(int fd, struct sync_msg *m, struct error **err)

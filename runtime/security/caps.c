@@ -3,10 +3,14 @@
 #include "caps.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/strv.h"
 
 #define BIT(c) (UINT64_C(1) << (c))
 
@@ -32,8 +36,11 @@ static char *const *list_of(const struct spec_capabilities *c, const struct cap_
 static uint64_t mask_all_known(char *const *names)
 {
     uint64_t m = 0;
-    for (size_t i = 0; names && names[i]; i++)
-        m |= BIT(caps_from_name(names[i]));
+    for (size_t i = 0; names && names[i]; i++) {
+        int cap = caps_from_name(names[i]);
+        if (cap >= 0)
+            m |= BIT(cap);
+    }
     return m;
 }
 
@@ -48,17 +55,34 @@ static int check_subset(uint64_t sub, uint64_t super, const char *what, const ch
                       what, caps_name(cap), of);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names this runtime does not know are skipped with runc's one warning:
+ * clients write configs for newer kernels. */
+static void warn_unknown(const struct spec_capabilities *c)
+{
+    CLEANUP_STRV char **unknown = NULL;
+    for (size_t l = 0; l < sizeof(cap_lists) / sizeof(cap_lists[0]); l++) {
+        char *const *names = list_of(c, &cap_lists[l]);
+        for (size_t i = 0; names && names[i]; i++)
+            if (caps_from_name(names[i]) < 0 && !strv_contains(unknown, names[i]))
+                strv_append(&unknown, names[i]);
+    }
+    if (unknown == NULL)
+        return;
+    qsort(unknown, strv_len(unknown), sizeof(*unknown), cmp_names);
+    CLEANUP_FREE char *list = strv_join(unknown, " ");
+    log_warn("ignoring unknown or unavailable capabilities: [%s]", list);
+}
+
 int caps_validate(const struct spec_capabilities *c, struct error **err)
 {
     if (c == NULL)
         return 0;
-    for (size_t l = 0; l < sizeof(cap_lists) / sizeof(cap_lists[0]); l++) {
-        char *const *names = list_of(c, &cap_lists[l]);
-        for (size_t i = 0; names && names[i]; i++)
-            if (caps_from_name(names[i]) < 0)
-                return error_setc(err, EXIT_INVALID, 0, "process.capabilities.%s[%zu]: unknown capability \"%s\"",
-                                  cap_lists[l].field, i, names[i]);
-    }
+    warn_unknown(c);
     return check_subset(mask_all_known(c->effective), mask_all_known(c->permitted), "effective", "permitted", err);
 }
 
@@ -68,7 +92,7 @@ uint64_t caps_mask_from_names(char *const *names, const char *field, int last_ca
     for (size_t i = 0; names && names[i]; i++) {
         int cap = caps_from_name(names[i]);
         if (cap < 0)
-            continue; /* refused by caps_validate */
+            continue; /* warned by caps_validate */
         if (cap > last_cap) {
             log_warn("process.capabilities.%s: %s is not known to the running kernel; skipped", field, names[i]);
             continue;

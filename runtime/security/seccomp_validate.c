@@ -63,9 +63,8 @@ int seccomp_validate(const struct spec_seccomp *sc, struct error **err)
     for (size_t i = 0; i < sc->n_syscalls; i++)
         if (validate_syscall(&sc->syscalls[i], i, &notify, err) < 0)
             return -1;
+    /* A listenerPath without SCMP_ACT_NOTIFY rules is ignored (runc's rule). */
     if (notify && (sc->listener_path == NULL || sc->listener_path[0] == '\0'))
         return INVALID("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
-    if (!notify && sc->listener_path)
-        return INVALID("linux.seccomp.listenerPath: set but no rule uses SCMP_ACT_NOTIFY");
     return 0;
 }

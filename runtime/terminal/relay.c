@@ -35,6 +35,17 @@ static void copy_winsize(int master)
         ioctl(master, TIOCSWINSZ, &ws);
 }
 
+void terminal_size_from_caller(struct spec_process *p, const char *console_socket, bool detached)
+{
+    struct winsize ws;
+    if (p == NULL || !p->terminal || console_socket || detached || p->has_console_size ||
+        ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+        return;
+    p->console_height = ws.ws_row;
+    p->console_width = ws.ws_col;
+    p->has_console_size = true;
+}
+
 static void make_raw(struct relay *r)
 {
     if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &r->saved) < 0)

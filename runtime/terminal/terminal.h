@@ -9,11 +9,17 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/spec.h"
 
 /* Check the combination before anything runs (runc's rules): a terminal
  * without a console socket needs a foreground caller; a console socket
  * needs a terminal. EXIT_USAGE. */
 int terminal_check(bool terminal, const char *console_socket, bool detached, struct error **err);
+
+/* A foreground process with a terminal starts with the caller's window
+ * size (unless config.json gives consoleSize): the relay's own copy comes
+ * only after the process runs, which could read 0x0 before it. */
+void terminal_size_from_caller(struct spec_process *p, const char *console_socket, bool detached);
 
 /* Connect to the unix socket at path and send master over it. */
 int terminal_send_master(const char *path, int master, struct error **err);

@@ -65,7 +65,7 @@ store_names() { it images --format json | jq -r '.[].name // empty' | sort; }
     [ ! -e "$T/b" ]
     run it unpack -q "aci:$d/alpine.aci" "$T/b" /bin/cat /etc/alpine-release
     [ "$status" -eq 0 ]
-    python3 "$SHARED_IMAGES/rootfs-manifest.py" "$T/b/rootfs" >"$T/got.txt"
+    python3 "$PROJECT_ROOT/tests/lib/tree-listing.py" "$T/b/rootfs" >"$T/got.txt"
     diff -u "$d/EXPECTED/alpine.rootfs.txt" "$T/got.txt"
     [ "$(jq -c .process.args "$T/b/config.json")" = '["/bin/cat","/etc/alpine-release"]' ]
 }

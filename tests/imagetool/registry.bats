@@ -58,6 +58,20 @@ manifest_blobs() {
     [[ $output == *'"sh"'* ]]
 }
 
+@test "registry: libcurl is loaded by a pull only; --version and an oci: unpack never load it" {
+    # the dynamic loader names each library it looks for (glibc's LD_DEBUG)
+    run env LD_DEBUG=libs "$IMAGETOOL" --version
+    [ "$status" -eq 0 ]
+    [[ $output != *libcurl* ]] || fail "--version loaded libcurl"
+    run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" unpack -q --backend copy "oci:$BATS_FILE_TMPDIR/img:latest" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ $output != *libcurl* ]] || fail "an oci: unpack loaded libcurl"
+    run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" pull -q "docker://$REG/test/bb:latest"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ $output == *"find library=libcurl.so.4"* ]] || fail "the pull did not load libcurl: $output"
+    [ "$(grep -c '^sha256:' <<<"$output")" = 1 ]
+}
+
 @test "registry: not a terminal: one plain line per layer; a second pull finds everything" {
     run "$IMAGETOOL" --store "$STORE" pull "docker://$REG/test/bb:latest"
     [ "$status" -eq 0 ]

@@ -9,35 +9,6 @@ load ../lib/rootless
 load unpack_helpers
 load layer-helpers
 
-# append_layer SRC DST TAR: the OCI layout SRC (one manifest) copied to DST
-# with the uncompressed layer TAR on top; tagged as SRC was.
-append_layer() {
-    local src=$1 dst=$2 tar=$3
-    mkdir -p "$dst/blobs/sha256"
-    cp "$src/oci-layout" "$dst/"
-    cp "$src"/blobs/sha256/* "$dst/blobs/sha256/"
-    put() {
-        local h
-        h=$(sha256sum "$1" | cut -d' ' -f1)
-        cp "$1" "$dst/blobs/sha256/$h"
-        echo "sha256:$h $(stat -c %s "$1")"
-    }
-    local ld ls md man cd0 cd cs nd ns
-    read -r ld ls < <(put "$tar")
-    md=$(jq -r '.manifests[0].digest' "$src/index.json")
-    man="$src/blobs/sha256/${md#sha256:}"
-    cd0=$(jq -r .config.digest "$man")
-    jq -c --arg d "$ld" '.rootfs.diff_ids += [$d] | .history += [{created_by: "owners"}]' \
-        "$src/blobs/sha256/${cd0#sha256:}" >"$BATS_TEST_TMPDIR/config.json"
-    read -r cd cs < <(put "$BATS_TEST_TMPDIR/config.json")
-    jq -c --arg cd "$cd" --argjson cs "$cs" --arg ld "$ld" --argjson ls "$ls" \
-        '.config.digest = $cd | .config.size = $cs |
-         .layers += [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $ld, size: $ls}]' \
-        "$man" >"$BATS_TEST_TMPDIR/manifest.json"
-    read -r nd ns < <(put "$BATS_TEST_TMPDIR/manifest.json")
-    jq -c --arg d "$nd" --argjson s "$ns" '.manifests = [.manifests[0] | .digest = $d | .size = $s]' \
-        "$src/index.json" >"$dst/index.json"
-}
 
 # owners_image: the demo image plus a layer of owners, modes and specials
 # the user cannot have for real; an OCI layout the user owns, tag "demo".
@@ -99,7 +70,7 @@ listing() {
     out=$(user_dir out)
     run as_user umoci unpack --rootless --image "$image:demo" "$out/umoci"
     [ "$status" -eq 0 ] || fail "umoci: $output"
-    run as_user imagetool unpack -q "oci:$image:demo" "$out/ours"
+    run as_user imagetool unpack -q --backend copy "oci:$image:demo" "$out/ours"
     [ "$status" -eq 0 ] || fail "$output"
     [[ "$output" == *"warning: device nodes skipped"* ]] || fail "no warning: $output"
     [ ! -e "$out/ours/rootfs/owners/null" ] || fail "a device node was made"
@@ -126,7 +97,7 @@ listing() {
     local image out
     image=$(owners_image)
     out=$(user_dir rm)
-    run as_user imagetool unpack -q "oci:$image:demo" "$out/b"
+    run as_user imagetool unpack -q --backend copy "oci:$image:demo" "$out/b"
     [ "$status" -eq 0 ] || fail "$output"
     run as_user imagetool rm-bundle "$out/b"
     [ "$status" -eq 0 ] || fail "$output"
@@ -166,24 +137,95 @@ listing() {
     [ "$(cfg "$out/b" '.linux.uidMappings')" = "[{\"containerID\":0,\"hostID\":$RL_UID,\"size\":1}]" ]
 }
 
-@test "rootless: --backend overlay or squashfs falls back to copy with one info line; the default is copy" {
+# overlay_lower BUNDLE: the lower dirs config.json's first mount names, top first
+overlay_lower() {
+    jq -r '.mounts[0].options[0] | split(",")[0] | ltrimstr("lowerdir=") | split(":")[]' "$1/config.json"
+}
+
+@test "rootless: the default backend is overlay, mounted by the runtime: nothing mounted here, config.json mounts it first" {
     local out
     out=$(user_dir overlay)
-    run as_user imagetool unpack --backend overlay "oci:$(owners_image):demo" "$out/b"
+    run as_user imagetool unpack "oci:$(owners_image):demo" "$out/d"
     [ "$status" -eq 0 ] || fail "$output"
-    [ "$(grep -c 'info: overlay backend: not root' <<<"$output")" = 1 ] || fail "$output"
-    [ "$(jq -r .backend "$out/b/.imagetool.json")" = copy ]
-    run ! grep -q " $out/b/rootfs " /proc/self/mountinfo
-    # squashfs too; without --backend a user gets copy and no fallback line
+    [[ "$output" == *"(overlay backend)"* ]] || fail "$output"
+    ! grep -q 'backend: not root\|using copy' <<<"$output" || fail "$output"
+    [ "$(jq -r .backend "$out/d/.imagetool.json")" = overlay ]
+    # nothing mounted in the host's namespaces: the rootfs stays an empty dir
+    run ! grep -q " $out/d/rootfs " /proc/self/mountinfo
+    [ -z "$(ls -A "$out/d/rootfs")" ] || fail "rootfs not empty"
+    [ "$(cfg "$out/d" '.mounts[0] | [.destination, .type, .source]')" = '["/","overlay","overlay"]' ]
+    local opts
+    opts=$(jq -r '.mounts[0].options | join(" ")' "$out/d/config.json")
+    [[ "$opts" == *",upperdir=$out/d/.overlay/upper,workdir=$out/d/.overlay/work,userxattr" ]] || fail "$opts"
+    # one cached layer dir per layer, in the user's store, top first
+    local lower l
+    mapfile -t lower < <(overlay_lower "$out/d")
+    [ "${#lower[@]}" = 3 ] || fail "${lower[*]}"
+    for l in "${lower[@]}"; do
+        [[ "$l" == "$RL_HOME/.local/share/imagetool/layers/"* ]] && [ -d "$l" ] || fail "$l"
+    done
+    # the top layer's cache keeps owners the umoci --rootless way, devices skipped
+    [ "$(stat -c '%u %a' "${lower[0]}/owners/suid1000")" = "$RL_UID 6755" ]
+    [ ! -e "${lower[0]}/owners/null" ]
+    [ -z "$(find "${lower[@]}" ! -user "$RL_UID")" ] || fail "cache files not the user's"
+    # the image's user is resolved from the layers' /etc/passwd
+    run as_user imagetool unpack -q -u demo "oci:$(owners_image):demo" "$out/u"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(cfg "$out/u" '.process.user.uid')" = 1000 ] || fail "$(cfg "$out/u" '.process.user')"
+    # mount and umount have nothing to do; rm-bundle removes it
+    run as_user imagetool mount "$out/d"
+    [ "$status" -eq 0 ] && [[ "$output" == *"nothing to mount: the runtime mounts"* ]] || fail "$output"
+    run as_user imagetool umount "$out/d"
+    [ "$status" -eq 0 ] || fail "$output"
+    run as_user imagetool rm-bundle "$out/d"
+    [ "$status" -eq 0 ] && [ ! -e "$out/d" ] || fail "$output"
+}
+
+@test "rootless: --backend squashfs becomes overlay with one info line; --backend copy is copy" {
+    local out
+    out=$(user_dir sq)
     run as_user imagetool unpack --backend squashfs "oci:$(owners_image):demo" "$out/sq"
     [ "$status" -eq 0 ] || fail "$output"
     [ "$(grep -c 'info: squashfs backend: not root' <<<"$output")" = 1 ] || fail "$output"
-    [ "$(jq -r .backend "$out/sq/.imagetool.json")" = copy ]
-    run as_user imagetool unpack "oci:$(owners_image):demo" "$out/d"
+    [ "$(jq -r .backend "$out/sq/.imagetool.json")" = overlay ]
+    run as_user imagetool unpack --backend copy "oci:$(owners_image):demo" "$out/c"
+    [ "$status" -eq 0 ] && [[ "$output" == *"(copy backend)"* ]] || fail "$output"
+    [ -x "$out/c/rootfs/bin/busybox" ]
+    [ "$(cfg "$out/c" '[.mounts[] | select(.destination == "/")] | length')" = 0 ]
+}
+
+@test "rootless: the user's layer cache: whiteouts are 0:0 devices, opaque dirs user.overlay.opaque, the image's overlay xattrs dropped" {
+    command -v getfattr >/dev/null || skip "getfattr (attr) is not installed"
+    local out top
+    out=$(user_dir wh)
+    run as_user imagetool unpack -q "oci:$(whiteout_image):demo" "$out/b"
     [ "$status" -eq 0 ] || fail "$output"
-    ! grep -q 'backend: not root\|using the' <<<"$output" || fail "$output"
-    [[ "$output" == *"(copy backend)"* ]] || fail "$output"
-    [ "$(jq -r .backend "$out/d/.imagetool.json")" = copy ]
+    top=$(overlay_lower "$out/b" | head -1)
+    [ "$(stat -c '%F %t:%T' "$top/etc/issue")" = "character special file 0:0" ]
+    [ "$(getfattr --absolute-names --only-values -n user.overlay.opaque "$top/var")" = y ]
+    [ ! -e "$top/var/.wh..wh..opq" ] && [ -f "$top/var/new" ]
+    run getfattr --absolute-names -n user.overlay.opaque "$top/bin"
+    [ "$status" -ne 0 ] || fail "the image's user.overlay.opaque was kept: $output"
+}
+
+@test "rootless: gc keeps the cached layers an overlay bundle uses, and drops them once the bundle is gone" {
+    local out lower l
+    out=$(user_dir gc)
+    run as_user imagetool unpack -q "oci:$(whiteout_image gc):demo" "$out/b"
+    [ "$status" -eq 0 ] || fail "$output"
+    mapfile -t lower < <(overlay_lower "$out/b")
+    run as_user imagetool rm "$(jq -r .image "$out/b/.imagetool.json")"
+    [ "$status" -eq 0 ] || fail "$output"
+    run as_user imagetool gc
+    [ "$status" -eq 0 ] || fail "$output"
+    for l in "${lower[@]}"; do [ -d "$l" ] || fail "gc removed $l, which $out/b uses"; done
+    run as_user imagetool rm-bundle "$out/b"
+    [ "$status" -eq 0 ] || fail "$output"
+    run as_user imagetool gc
+    [ "$status" -eq 0 ] || fail "$output"
+    # the top layer is this image's alone (the demo layers below are shared
+    # with images other tests left tagged in the user's store)
+    [ ! -e "${lower[0]}" ] || fail "gc kept ${lower[0]} after rm-bundle"
 }
 
 @test "rootless: the shared busybox image unpacks into the user's store" {
@@ -193,7 +235,7 @@ listing() {
     layout="$out/layout"
     cp -rL "$SHARED_IMAGES/docker-library-busybox-1.38-glibc-amd64-oci/layout" "$layout"
     chown -R "$RL_UID:$RL_GID" "$layout"
-    run as_user imagetool unpack -q "oci:$layout" "$out/b"
+    run as_user imagetool unpack -q --backend copy "oci:$layout" "$out/b"
     [ "$status" -eq 0 ] || fail "$output"
     [ -x "$out/b/rootfs/bin/busybox" ] && [ -z "$(find "$out/b/rootfs" ! -user "$RL_UID")" ]
     [ -n "$(ls "$RL_HOME/.local/share/imagetool/blobs/sha256")" ]

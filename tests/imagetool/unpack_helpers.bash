@@ -84,3 +84,56 @@ remove_bundle() {
 teardown() {
     unmount_test_bundles
 }
+
+# append_layer SRC DST TAR: the OCI layout SRC (one manifest) copied to DST
+# with the uncompressed layer TAR on top; tagged as SRC was.
+append_layer() {
+    local src=$1 dst=$2 tar=$3
+    mkdir -p "$dst/blobs/sha256"
+    cp "$src/oci-layout" "$dst/"
+    cp "$src"/blobs/sha256/* "$dst/blobs/sha256/"
+    put() {
+        local h
+        h=$(sha256sum "$1" | cut -d' ' -f1)
+        cp "$1" "$dst/blobs/sha256/$h"
+        echo "sha256:$h $(stat -c %s "$1")"
+    }
+    local ld ls md man cd0 cd cs nd ns
+    read -r ld ls < <(put "$tar")
+    md=$(jq -r '.manifests[0].digest' "$src/index.json")
+    man="$src/blobs/sha256/${md#sha256:}"
+    cd0=$(jq -r .config.digest "$man")
+    jq -c --arg d "$ld" '.rootfs.diff_ids += [$d] | .history += [{created_by: "owners"}]' \
+        "$src/blobs/sha256/${cd0#sha256:}" >"$BATS_TEST_TMPDIR/config.json"
+    read -r cd cs < <(put "$BATS_TEST_TMPDIR/config.json")
+    jq -c --arg cd "$cd" --argjson cs "$cs" --arg ld "$ld" --argjson ls "$ls" \
+        '.config.digest = $cd | .config.size = $cs |
+         .layers += [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $ld, size: $ls}]' \
+        "$man" >"$BATS_TEST_TMPDIR/manifest.json"
+    read -r nd ns < <(put "$BATS_TEST_TMPDIR/manifest.json")
+    jq -c --arg d "$nd" --argjson s "$ns" '.manifests = [.manifests[0] | .digest = $d | .size = $s]' \
+        "$src/index.json" >"$dst/index.json"
+}
+
+# whiteout_image [NAME]: the demo image plus a layer that deletes
+# /etc/issue, makes /var opaque, and carries an overlay marker an image must
+# not set (on /bin: kept, it would hide busybox); an OCI layout the test user
+# owns, tag "demo". NAME (a file in /var) makes the layer one of its own.
+whiteout_image() {
+    local dir
+    dir=$(user_dir "whiteout-image${1:+-$1}")
+    { [ -z "${1:-}" ] || echo "file var/$1"; cat; } >"$BATS_TEST_TMPDIR/wh.spec" <<'EOF'
+dir etc mode=755
+file etc/.wh.issue
+dir var mode=755
+file var/.wh..wh..opq
+file var/new data=new
+dir bin mode=755 xattr.user.overlay.opaque=y
+file bin/extra data=extra
+EOF
+    make_tar "$BATS_TEST_TMPDIR/wh.tar" <"$BATS_TEST_TMPDIR/wh.spec"
+    rm -rf "$dir"
+    append_layer "$(demo_image)" "$dir" "$BATS_TEST_TMPDIR/wh.tar"
+    chown -R "$RL_UID:$RL_GID" "$dir"
+    echo "$dir"
+}

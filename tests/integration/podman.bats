@@ -68,17 +68,6 @@ SH
     "$t/pm" "$@"
 }
 
-# A console socket is what podman's -t needs from the runtime.
-require_terminals() {
-    [ "$RT" = runc ] && return 0
-    mkdir -p "$BATS_TEST_TMPDIR/probe/rootfs"
-    (cd "$BATS_TEST_TMPDIR/probe" && "$RUNTIME" spec)
-    if "$RUNTIME" --root "$BATS_TEST_TMPDIR/st" create --console-socket /nonexistent -b "$BATS_TEST_TMPDIR/probe" probe 2>&1 |
-        grep -q "not supported yet"; then
-        skip "runtime: --console-socket terminals are not implemented yet (issue 12)"
-    fi
-}
-
 # pm ARGS...: podman with the runtime of this test ($RT).
 pm() {
     pm_raw "$RT" "$@"
@@ -161,11 +150,10 @@ flow_stdin() {
 
 # script(1) gives podman a pty: the container sees a terminal.
 flow_tty() {
-    require_terminals
     run script -qefc "'$BATS_FILE_TMPDIR/pm' '$RT' run --rm -t --network none demo sh -c 'tty; exit 4'" /dev/null </dev/null
     [ "$status" -eq 4 ] || fail "status $status: $output"
     [[ "$output" == */dev/pts/0* ]] || fail "$output"
-    [ -f "$PTY_RUN" ] || skip "tests/lib/pty-run.py comes with the terminal work (not merged yet)"
+    [ -f "$PTY_RUN" ] || fail "tests/lib/pty-run.py is missing"
     # A shell on a terminal of 30x100 (tests/lib/pty-run.py): what is typed
     # reaches it, it sees the size, and its status is podman's.
     run python3 "$PTY_RUN" 30 100 --input $'stty size; tty; exit 6\n' -- \
@@ -212,13 +200,12 @@ flow_detach_exec() {
 }
 
 flow_exec_tty() {
-    require_terminals
     local n="x-${RT##*/}"
     pm run -d --network none --name "$n" demo sleep 1000 >/dev/null
     run script -qefc "'$BATS_FILE_TMPDIR/pm' '$RT' exec -t $n tty" /dev/null </dev/null
     [ "$status" -eq 0 ] || fail "exec -t: $output"
     [[ "$output" == */dev/pts/* ]] || fail "exec -t: $output"
-    [ -f "$PTY_RUN" ] || skip "tests/lib/pty-run.py comes with the terminal work (not merged yet)"
+    [ -f "$PTY_RUN" ] || fail "tests/lib/pty-run.py is missing"
     run python3 "$PTY_RUN" 25 90 --input $'stty size; id -u; exit 3\n' -- \
         "$BATS_FILE_TMPDIR/pm" "$RT" exec -it --user 1000 "$n" sh
     [ "$status" -eq 3 ] || fail "exec -it: status $status: $output"

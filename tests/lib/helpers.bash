@@ -109,3 +109,9 @@ unmount_test_bundles() {
         umount "$m" 2>/dev/null || true
     done
 }
+
+# process_gone PID: the process has exited (gone, or a zombie its new
+# parent has not reaped yet: exited processes of a container are reparented).
+process_gone() {
+    ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo Z)" = Z ]
+}

@@ -190,8 +190,9 @@ wait_stopped() {
     config_edit "$BUNDLE" ".linux.resources = {\"unified\":{\"pids.max\":\"10\"}} | .linux.cgroupsPath = \"$CGPATH\""
     run bash -c 'cd "$1" && "$2" --root "$3" create "$4"' _ "$BUNDLE" "$RUNTIME" "$STATE" "$ID"
     echo "$output"
-    [ "$status" != 0 ]
-    [[ "$output" == *"unified"*"v2"* ]]
+    [ "$status" = 3 ]
+    # runc's words, which clients match on
+    [[ "$output" == *"invalid configuration: cannot use unified on cgroup v1"* ]] || fail "$output"
     [ -z "$(cgroup_dirs "$CGPATH")" ]
 
     config_edit "$BUNDLE" 'del(.linux.resources) | .linux.cgroupsPath = "system.slice:runtime:x"'
@@ -244,4 +245,20 @@ wait_stopped() {
     [[ "$output" == *"/dev/kmsg: Operation not permitted"* ]]
     [[ "$output" == *null-ok* ]]
     [ -z "$(cgroup_dirs "$CGPATH")" ]
+}
+
+@test "cgroups: a device rule the kernel would refuse (access rwa, type x) is one line before anything is made" {
+    make_bundle "$BUNDLE" true
+    config_edit "$BUNDLE" ".linux.cgroupsPath = \"$CGPATH\" |
+        .linux.resources.devices += [{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwa\"}]"
+    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ] || fail "$output"
+    [ "${#lines[@]}" -eq 1 ] || fail "$output"
+    [[ "$output" == *"linux.resources.devices["*"].access: \"rwa\": 'a' is not one of r, w, m" ]] || fail "$output"
+    config_edit "$BUNDLE" '.linux.resources.devices[-1] |= (.access = "rw" | .type = "x")'
+    run "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ] || fail "$output"
+    [[ "$output" == *'.type: "x" is not a, b or c' ]] || fail "$output"
+    [ -z "$(cgroup_dirs "$CGPATH")" ]
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
 }

@@ -100,9 +100,14 @@ check_default_devices() {
 @test "device paths outside /dev are refused" {
     config_edit "$BUNDLE" '.linux.devices = [{path: "/dev/../etc/evil", type: "c", major: 1, minor: 3}]'
     in_container true
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.devices: path /dev/../etc/evil is not beneath /dev"* ]]
+    [ "$status" -eq 3 ]
+    [[ $output == *"config.json: linux.devices: path /dev/../etc/evil is not beneath /dev"* ]] || fail "$output"
     [ ! -e "$BUNDLE/rootfs/etc/evil" ]
+    [ ! -e "$STATE/$ID" ] # refused before anything was made
+    config_edit "$BUNDLE" '.linux.devices = [{path: "/dev/odd", type: "x", major: 1, minor: 3}]'
+    in_container true
+    [ "$status" -eq 3 ]
+    [[ $output == *"config.json: linux.devices: /dev/odd: unknown type x"* ]] || fail "$output"
 }
 
 @test "a symlink planted at /dev/x in the rootfs cannot redirect mknod to the host" {

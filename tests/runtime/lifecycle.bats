@@ -85,7 +85,7 @@ teardown() { core_teardown; }
     [[ "$output" == *"running"* ]]
     rt delete --force "$ID"
     [ ! -e "$ROOT/$ID" ]
-    ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+    process_gone "$pid" || fail "pid $pid still runs"
 }
 
 @test "lifecycle: delete of a created container kills its waiting init" {
@@ -94,7 +94,7 @@ teardown() { core_teardown; }
     pid=$(pid_of "$ID")
     rt delete "$ID"
     [ ! -e "$ROOT/$ID" ]
-    ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+    process_gone "$pid" || fail "pid $pid still runs"
 }
 
 @test "lifecycle: create twice with one id is refused" {
@@ -201,7 +201,7 @@ cgroup_dirs_named() {
 
 @test "lifecycle: a create that fails in the init leaves no cgroup" {
     bundle true
-    config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
+    config_edit "$BUNDLE" '.process.cwd = "/bin/sh/dir" # under a file: cannot be made'
     run rt create --bundle "$BUNDLE" "$ID"
     [ "$status" -ne 0 ]
     [[ "$output" == *"process.cwd"* ]]
@@ -218,7 +218,7 @@ cgroup_dirs_named() {
     children=$(pgrep -P "$pid")
     rt kill --all "$ID" KILL
     wait_status "$ID" stopped
-    for c in $children; do ! kill -0 "$c" 2>/dev/null || [ "$(awk '{print $3}' /proc/$c/stat)" = Z ]; done
+    for c in $children; do process_gone "$c" || fail "pid $c still runs"; done
     rt delete "$ID"
     [ -z "$(cgroup_dirs_named "$ID")" ]
 }

@@ -115,11 +115,38 @@ sub-rw" ]
 
 @test "unknown and unsupported options are one line naming them, nothing left behind" {
     add_mount '{"destination":"/data","type":"tmpfs","source":"tmpfs","options":["nosuid","bogus=1"]}'
-    refused_in_one_line '/data: tmpfs refused the options "bogus=1"'
+    refused_in_one_line "mount /data: tmpfs refused the option \"bogus=1\" (tmpfs: Unknown parameter 'bogus'): Invalid argument"
     config_edit "$BUNDLE" '.mounts[-1] = {"destination":"/mnt","type":"bind","source":"/tmp","options":["rbind","idmap"]}'
     in_container true
     [ "$status" -eq 3 ]
-    [ "$output" = "runtime: rootfs: mounts[$(($(jq '.mounts | length' "$BUNDLE/config.json") - 1))]: mount /mnt: option idmap: idmapped mounts are not supported by this runtime" ]
+    [ "$output" = "runtime: $BUNDLE/config.json: mounts[$(($(jq '.mounts | length' "$BUNDLE/config.json") - 1))]: mount /mnt: option idmap: idmapped mounts are not supported by this runtime" ]
+}
+
+@test "file system options are judged before anything exists: bad values, unknown types; good ones mount" {
+    local cg
+    add_mount '{"destination":"/data","type":"tmpfs","source":"tmpfs","options":["size=abc"]}'
+    run "$RUNTIME" --root "$STATE" create -b "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ] || fail "$output"
+    [ "${#lines[@]}" = 1 ] || fail "$output"
+    [[ "$output" == *"mount /data: tmpfs refused the option \"size=abc\" (tmpfs: Bad value for 'size'): Invalid argument" ]] ||
+        fail "$output"
+    # refused in the parent: no state directory and no cgroup were ever made
+    [ ! -e "$STATE/$ID" ]
+    for cg in /sys/fs/cgroup/*/"$ID" /sys/fs/cgroup/*/*/"$ID"; do [ ! -e "$cg" ] || fail "cgroup $cg made"; done
+    config_edit "$BUNDLE" '.mounts[-1] = {"destination":"/dev/pts","type":"devpts","source":"devpts","options":["ptmxmode=zzz"]}'
+    run "$RUNTIME" --root "$STATE" create -b "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"devpts refused the option \"ptmxmode=zzz\" (devpts: Bad value for 'ptmxmode')"* ]] || fail "$output"
+    config_edit "$BUNDLE" '.mounts[-1] = {"destination":"/data","type":"nosuchfs","source":"x"}'
+    run "$RUNTIME" --root "$STATE" create -b "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *'mount /data: file system type "nosuchfs" is not known to this kernel' ]] || fail "$output"
+    [ ! -e "$STATE/$ID" ]
+    # the probe creates nothing and accepts what the kernel accepts
+    config_edit "$BUNDLE" '.mounts[-1] = {"destination":"/data","type":"tmpfs","source":"tmpfs","options":["nosuid","size=1m","mode=1777","uid=1000"]}'
+    in_container 'grep " /data " /proc/mounts'
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == *"size=1024k"*"uid=1000"* ]] || fail "$output"
 }
 
 @test "features: runc's shape; every mount option runc lists is ours too" {

@@ -107,7 +107,7 @@ counter() { cat "$BUNDLE/rootfs/tmp/n"; }
     [ "$(status_of "$ID")" = paused ]
     rt delete --force "$ID"
     [ ! -e "$ROOT/$ID" ]
-    run ! kill -0 "$pid"
+    process_gone "$pid" || fail "pid $pid still runs"
     for d in /sys/fs/cgroup/*/$ID /sys/fs/cgroup/*/*/$ID; do
         [ ! -e "$d" ] || fail "cgroup $d left behind"
     done

@@ -26,17 +26,26 @@ teardown() { core_teardown; }
     [ "$output" = /elsewhere ]
 }
 
-@test "process: cwd is honoured; a missing cwd fails create naming it" {
+@test "process: cwd is honoured; a missing one is made (as runc), one under a file fails naming it" {
     bundle pwd
     mkdir -p "$BUNDLE/rootfs/work/dir"
     config_edit "$BUNDLE" '.process.cwd = "/work/dir"'
     run rt_stdout run --bundle "$BUNDLE" "$ID"
     [ "$status" -eq 0 ]
     [ "$output" = /work/dir ]
-    config_edit "$BUNDLE" '.process.cwd = "/no/such/dir"'
+    # missing: made inside the rootfs, even when / is read-only, never outside
+    ln -s /etc "$BUNDLE/rootfs/hostlink"
+    config_edit "$BUNDLE" '.process.cwd = "/hostlink/no/such/dir" | .root.readonly = true'
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$output" = /etc/no/such/dir ] || fail "$output" # the link resolved inside the container
+    [ -d "$BUNDLE/rootfs/etc/no/such/dir" ]
+    [ ! -e /etc/no ]
+    [ "$(stat -c %a "$BUNDLE/rootfs/etc/no/such/dir")" = 755 ]
+    config_edit "$BUNDLE" '.process.cwd = "/bin/sh/dir" | .root.readonly = false'
     run rt run --bundle "$BUNDLE" "$ID"
     [ "$status" -ne 0 ]
-    [[ "$output" == *"process.cwd"*"/no/such/dir"* ]]
+    [[ "$output" == *"process.cwd"*"/bin/sh/dir"*"Not a directory"* ]] || fail "$output"
     [ ! -e "$ROOT/$ID" ]
     config_edit "$BUNDLE" '.process.cwd = "relative"'
     run rt run --bundle "$BUNDLE" "$ID"

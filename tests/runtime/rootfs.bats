@@ -85,11 +85,12 @@ mountinfo_of() {
     [[ $(mountinfo_of /) != *shared:* && $(mountinfo_of /) != *master:* ]]
 }
 
-@test "rootfsPropagation: an unknown value is refused by name" {
+@test "rootfsPropagation: an unknown value is refused by name, before anything is made" {
     config_edit "$BUNDLE" '.linux.rootfsPropagation = "sideways"'
-    in_container true
-    [ "$status" -ne 0 ]
-    [[ $output == *"linux.rootfsPropagation: unknown value sideways"* ]]
+    run "$RUNTIME" --root "$STATE" create -b "$BUNDLE" "$ID"
+    [ "$status" -eq 3 ]
+    [ "$output" = "runtime: $BUNDLE/config.json: linux.rootfsPropagation: unknown value sideways" ] || fail "$output"
+    [ ! -e "$STATE/$ID" ]
 }
 
 @test "a symlinked root.path is followed on the host" {

@@ -7,6 +7,7 @@
 load ../lib/helpers
 load ../lib/rootless
 load ../imagetool/unpack_helpers
+load ../imagetool/layer-helpers
 
 # rootless.bash's setup_file and teardown_file make and remove the user.
 setup() {
@@ -81,9 +82,12 @@ user_bundle() {
     [ "$(sed -n 2p <<<"$lines" | tr -s ' ' | sed 's/^ //')" = "0 $RL_UID 1" ] || fail "$output"
     [ "$(sed -n 3p <<<"$lines" | tr -s ' ' | sed 's/^ //')" = "1 $RL_SUBID 65536" ] || fail "$output"
     [ "$(sed -n 4p <<<"$lines")" = 0 ] || fail "$output"
-    # on disk: everything the container wrote is the user's
-    [ "$(stat -c %u "$out/b/rootfs/tmp/f")" = "$RL_UID" ]
-    [ -z "$(find "$out/b/rootfs" ! -user "$RL_UID")" ]
+    # on disk (the user's default backend is overlay, mounted by the runtime
+    # in the container's namespaces): what the container wrote is in the
+    # bundle's upper dir and the user's; nothing stays mounted
+    [ "$(stat -c %u "$out/b/.overlay/upper/tmp/f")" = "$RL_UID" ]
+    [ -z "$(find "$out/b" ! -user "$RL_UID")" ]
+    run ! grep -q "$out/b" /proc/self/mountinfo
     # this host delegates no cgroup v2 subtree: said once, no cgroup made
     [ "$(grep -c 'cgroup: not root' <<<"$output")" -le 1 ] || fail "$output"
     run as_user runtime list -q
@@ -196,7 +200,7 @@ user_exec() {
     out=$(user_dir exec)
     cp -r "$(demo_image)" "$out/image"
     chown -R "$RL_UID:$RL_GID" "$out/image"
-    run as_user imagetool unpack -q "oci:$out/image:demo" "$out/b" sleep 100
+    run as_user imagetool unpack -q --backend copy "oci:$out/image:demo" "$out/b" sleep 100
     [ "$status" -eq 0 ] || fail "$output"
     as_user runtime create -b "$out/b" "$ID" >"$BATS_TEST_TMPDIR/create.out" 2>&1 ||
         fail "$(cat "$BATS_TEST_TMPDIR/create.out")"
@@ -222,4 +226,61 @@ user_exec() {
     done
     as_user runtime delete --force "$ID"
     [ -z "$(ls "$RL_HOME/run/runtime")" ] || fail "state left"
+}
+
+# tree_inside BUNDLE: every path of the container's root file system with its
+# type, mode and owner as the container sees them, sorted
+tree_inside() {
+    config_edit "$1" '.process.args = ["sh", "-c", "find / -xdev | sort | xargs stat -c \"%F %a %u:%g %n\""]'
+    as_user runtime run -b "$1" "$ID" 2>/dev/null
+}
+
+@test "rootless: an overlay bundle runs as a copy one does: whiteouts, opaque dirs, the same tree, writes in the upper dir" {
+    local out image
+    out=$(user_dir ovl)
+    image=$(whiteout_image)
+    run as_user imagetool unpack -q "oci:$image:demo" "$out/o" \
+        sh -c 'ls /var; cat /etc/issue 2>&1; ls /bin/extra /bin/busybox; echo w >/etc/written; cat /etc/written'
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(jq -r .backend "$out/o/.imagetool.json")" = overlay ]
+    run as_user runtime run -b "$out/o" "$ID"
+    [ "$status" -eq 0 ] || fail "$output"
+    output=$(grep -v '^runtime: ' <<<"$output")
+    [ "$output" = "$(printf '%s\n' new 'cat: can'"'"'t open '"'"'/etc/issue'"'"': No such file or directory' \
+        /bin/busybox /bin/extra w)" ] || fail "$output"
+    # the write went to the upper dir, the user's; the layer cache is untouched
+    [ "$(cat "$out/o/.overlay/upper/etc/written")" = w ] && [ "$(stat -c %u "$out/o/.overlay/upper/etc/written")" = "$RL_UID" ]
+    local top
+    top=$(jq -r '.mounts[0].options[0] | split(",")[0] | ltrimstr("lowerdir=") | split(":")[0]' "$out/o/config.json")
+    [ ! -e "$top/etc/written" ]
+    # the container sees the same tree through the overlay as through a copy
+    run as_user imagetool unpack -q --backend copy "oci:$image:demo" "$out/c"
+    [ "$status" -eq 0 ] || fail "$output"
+    chown "$RL_UID:$RL_GID" "$out/o/config.json" "$out/c/config.json"
+    as_user imagetool rm-bundle "$out/o"
+    run as_user imagetool unpack -q "oci:$image:demo" "$out/o"
+    [ "$status" -eq 0 ] || fail "$output"
+    diff -u <(tree_inside "$out/c") <(tree_inside "$out/o")
+    [ "$(tree_inside "$out/o" | grep -c ' /bin/busybox$')" = 1 ]
+    run as_user runtime list -q
+    [ -z "$output" ] || fail "containers left: $output"
+}
+
+@test "rootless: the runtime mounts a config's overlay over an empty root.path; an empty root.path without one is refused" {
+    local b lower
+    b=$(user_bundle rootmount sh -c 'cat /from-lower; echo up >/new; ls /')
+    lower=$(user_dir rootmount-lower)
+    mv "$b/rootfs"/* "$lower/"
+    echo lower >"$lower/from-lower"
+    mkdir -p "$b/upper" "$b/work"
+    chown -R "$RL_UID:$RL_GID" "$b" "$lower"
+    run as_user runtime run -b "$b" "$ID"
+    [ "$status" -eq 3 ] && [[ "$output" == *"root.path $b/rootfs: empty directory"* ]] || fail "$status $output"
+    config_edit "$b" ".root.readonly = false | .mounts = [{destination: \"/\", type: \"overlay\", source: \"overlay\",
+        options: [\"lowerdir=$lower,upperdir=$b/upper,workdir=$b/work,userxattr\"]}] + .mounts"
+    chown "$RL_UID:$RL_GID" "$b/config.json"
+    run as_user runtime run -b "$b" "$ID"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == "lower"$'\n'* ]] && [[ "$output" == *"from-lower"* ]] || fail "$output"
+    [ "$(cat "$b/upper/new")" = up ] && [ -z "$(ls -A "$b/rootfs")" ]
 }

@@ -12,10 +12,8 @@ static int fuzz_child_setup(void)
 
 int main(void)
 {
-    if (geteuid() != 0) {
-        printf("1..0 # SKIP the layer sandbox needs root\n");
-        return 0;
-    }
+    if (geteuid() != 0)
+        return tap_skip_all("the layer sandbox needs root");
     replay_dir("tests/fuzz/corpus/layer");
     replay_dir("tests/fuzz/regressions/layer");
     ok(tap_n >= 4, "found the seeds and the regression inputs");

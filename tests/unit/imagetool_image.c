@@ -8,16 +8,7 @@
 #include "imagetool/image/image.h"
 #include "imagetool/sources/archive_path.h"
 #include "imagetool/store/store.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    if (!cond)
-        n_fail++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tests/unit/tap.h"
 
 static bool err_has(struct error *e, int cls, const char *text)
 {
@@ -74,9 +65,7 @@ static void test_manifest_errors(void)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         CLEANUP_ERROR struct error *err = NULL;
         int r = manifest_parse(cases[i].json, strlen(cases[i].json), &m, &err);
-        char what[160];
-        snprintf(what, sizeof(what), "bad manifest %zu refused: %s", i, cases[i].want);
-        ok(r < 0 && err_has(err, cases[i].cls, cases[i].want), what);
+        ok(r < 0 && err_has(err, cases[i].cls, cases[i].want), "bad manifest %zu refused: %s", i, cases[i].want);
         if (r < 0 && err && !err_has(err, cases[i].cls, cases[i].want))
             printf("# got: %s\n", err->msg);
     }
@@ -202,9 +191,7 @@ static void test_names(void)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         CLEANUP_FREE char *got = store_name_normalise(cases[i].in);
-        char what[200];
-        snprintf(what, sizeof(what), "name %s -> %s", cases[i].in, cases[i].out);
-        ok(strcmp(got, cases[i].out) == 0, what);
+        ok(strcmp(got, cases[i].out) == 0, "name %s -> %s", cases[i].in, cases[i].out);
         if (strcmp(got, cases[i].out) != 0)
             printf("# got %s\n", got);
     }
@@ -241,6 +228,5 @@ int main(void)
     test_config();
     test_names();
     test_archive_paths();
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_done();
 }

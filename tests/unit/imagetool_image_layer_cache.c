@@ -12,16 +12,7 @@
 #include "common/fs.h"
 #include "common/xalloc.h"
 #include "imagetool/store/store.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    if (!cond)
-        n_fail++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tests/unit/tap.h"
 
 static bool dir_empty(const char *path)
 {
@@ -109,6 +100,5 @@ int main(void)
        "gc with no names drops both blobs and both cached layers");
     store_close(s);
     rm_rf(work, NULL);
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_done();
 }

@@ -9,16 +9,7 @@
 #include "common/xalloc.h"
 #include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    if (!cond)
-        n_fail++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
+#include "tests/unit/tap.h"
 
 static void put(struct store *s, const char *text, char digest[DIGEST_STR_LEN + 1])
 {
@@ -89,6 +80,5 @@ int main(void)
        "unknown name: not found");
     store_close(s);
     rm_rf(work, NULL);
-    printf("1..%d\n", n_test);
-    return n_fail ? 1 : 0;
+    return tap_done();
 }

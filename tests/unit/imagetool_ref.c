@@ -4,17 +4,7 @@
 
 #include "common/cleanup.h"
 #include "imagetool/ref.h"
-
-static int n_test;
-static int failed;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-    if (!cond)
-        failed = 1;
-}
+#include "tests/unit/tap.h"
 
 static const char *or_null(const char *s)
 {
@@ -26,20 +16,16 @@ static void expect_ref(const char *text, const char *full, const char *api_host,
 {
     struct docker_ref r;
     CLEANUP_ERROR struct error *err = NULL;
-    char what[512];
     if (docker_ref_parse(text, &r, &err) < 0) {
-        snprintf(what, sizeof(what), "%s parses (got: %s)", text, err->msg);
-        ok(0, what);
+        ok(0, "%s parses (got: %s)", text, err->msg);
         return;
     }
     CLEANUP_FREE char *s = docker_ref_string(&r);
     CLEANUP_FREE char *name = docker_ref_store_name(&r);
-    snprintf(what, sizeof(what), "%s -> %s (got %s)", text, full, s);
-    ok(!strcmp(s, full), what);
-    snprintf(what, sizeof(what), "%s: API host %s (got %s)", text, api_host, docker_ref_api_host(&r));
-    ok(!strcmp(docker_ref_api_host(&r), api_host), what);
-    snprintf(what, sizeof(what), "%s: store name %s (got %s)", text, store_name, name);
-    ok(!strcmp(name, store_name), what);
+    ok(!strcmp(s, full), "%s -> %s (got %s)", text, full, s);
+    ok(!strcmp(docker_ref_api_host(&r), api_host), "%s: API host %s (got %s)", text, api_host,
+       docker_ref_api_host(&r));
+    ok(!strcmp(name, store_name), "%s: store name %s (got %s)", text, store_name, name);
     docker_ref_clear(&r);
 }
 
@@ -48,10 +34,9 @@ static void expect_bad(const char *text, const char *needle)
 {
     struct docker_ref r;
     CLEANUP_ERROR struct error *err = NULL;
-    char what[512];
     int rc = docker_ref_parse(text, &r, &err);
-    snprintf(what, sizeof(what), "'%s' refused with '%s' (got: %s)", text, needle, rc < 0 ? err->msg : "accepted");
-    ok(rc < 0 && err->exit_class == EXIT_INVALID && strstr(err->msg, needle) != NULL, what);
+    ok(rc < 0 && err->exit_class == EXIT_INVALID && strstr(err->msg, needle) != NULL,
+       "'%s' refused with '%s' (got: %s)", text, needle, rc < 0 ? err->msg : "accepted");
     if (rc == 0)
         docker_ref_clear(&r);
 }
@@ -132,6 +117,5 @@ int main(void)
     memset(longname, 'a', sizeof(longname) - 1);
     longname[sizeof(longname) - 1] = '\0';
     expect_bad(longname, "longer than 255");
-    printf("1..%d\n", n_test);
-    return failed;
+    return tap_done();
 }

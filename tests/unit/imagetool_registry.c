@@ -10,17 +10,7 @@
 #include "imagetool/registry/auth.h"
 #include "imagetool/registry/creds.h"
 #include "imagetool/registry/http.h"
-
-static int n_test;
-static int failed;
-
-static void ok(int cond, const char *what)
-{
-    n_test++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-    if (!cond)
-        failed = 1;
-}
+#include "tests/unit/tap.h"
 
 static int eq(const char *a, const char *b)
 {
@@ -146,6 +136,5 @@ int main(void)
     test_urls();
     test_retry_policy();
     rm_rf(dir, NULL);
-    printf("1..%d\n", n_test);
-    return failed;
+    return tap_done();
 }

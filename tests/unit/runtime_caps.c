@@ -11,16 +11,7 @@
 
 #include "runtime/security/caps.h"
 #include "runtime/security/security.h"
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *name)
-{
-    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++test_no, name);
-    if (!cond)
-        failures++;
-}
+#include "tests/unit/tap.h"
 
 #define BIT(c) (UINT64_C(1) << (c))
 
@@ -94,6 +85,7 @@ static int run_child(struct spec *s, const struct run *r, struct sets *out)
             _exit(12);
         }
         struct sets got;
+        memset(&got, 0, sizeof(got)); /* the padding goes down the pipe too */
         read_sets(&got);
         _exit(write(fds[1], &got, sizeof(got)) == sizeof(got) ? 0 : 13);
     }
@@ -192,8 +184,11 @@ static int validate_error(struct spec_capabilities *c, const char *needle)
 static void test_refusals(void)
 {
     struct spec_capabilities c = { .bounding = (char *[]){ "CAP_CHOWN", "CAP_FLY", NULL } };
-    ok(validate_error(&c, "process.capabilities.bounding[1]: unknown capability \"CAP_FLY\""),
-       "an unknown capability name is refused, naming the field");
+    struct spec_process cproc = { .capabilities = &c };
+    struct spec cs = { .process = &cproc };
+    struct error *cerr = NULL;
+    ok(security_validate(&cs, &cerr) == 0, "an unknown capability name is not refused (runc warns and skips it)");
+    error_free(cerr);
     struct spec_capabilities e = { .effective = (char *[]){ "CAP_KILL", NULL } };
     ok(validate_error(&e, "process.capabilities.effective: CAP_KILL is not in permitted"),
        "effective outside permitted is refused");
@@ -227,7 +222,6 @@ static void test_kernel_lacks(void)
 
 int main(void)
 {
-    printf("1..16\n");
     test_sets_as_root();
     test_sets_after_user_switch();
     test_no_inheritable_unless_asked();
@@ -235,5 +229,5 @@ int main(void)
     test_refusals();
     test_ambient_needs_inheritable();
     test_kernel_lacks();
-    return failures ? 1 : 0;
+    return tap_done();
 }

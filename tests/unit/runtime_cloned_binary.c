@@ -8,22 +8,12 @@
 #include <unistd.h>
 
 #include "runtime/security/cloned_binary.h"
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *name)
-{
-    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++test_no, name);
-    if (!cond)
-        failures++;
-}
+#include "tests/unit/tap.h"
 
 int main(int argc, char **argv, char **envp)
 {
     (void)argc;
     int rc = ensure_cloned_binary(argv, envp);
-    printf("1..6\n");
     ok(rc == 0 && running_from_sealed_copy(), "re-executed from a sealed copy");
     char link[256] = "";
     ssize_t n = readlink("/proc/self/exe", link, sizeof(link) - 1);
@@ -37,5 +27,5 @@ int main(int argc, char **argv, char **envp)
     ok(r >= 0 && ftruncate(r, 0) < 0, "nor truncated");
     ok(r >= 0 && mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, r, 0) == MAP_FAILED,
        "nor mapped shared and writable");
-    return failures ? 1 : 0;
+    return tap_done();
 }

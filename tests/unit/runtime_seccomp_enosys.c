@@ -18,21 +18,12 @@
 #include <seccomp.h>
 
 #include "runtime/security/seccomp_plan.h"
+#include "tests/unit/tap.h"
 
 #define X32 0x40000000u
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | ENOSYS)
 #define RET_EPERM (SECCOMP_RET_ERRNO | EPERM)
 #define BAD_INSN 0xdeadbeefu
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *name)
-{
-    printf("%s %d - %s\n", cond ? "ok" : "not ok", ++test_no, name);
-    if (!cond)
-        failures++;
-}
 
 static uint32_t jump_cmp(uint16_t op, uint32_t a, uint32_t v)
 {
@@ -214,9 +205,8 @@ static void test_no_prefix(void)
         struct profile p;
         profile_init(&p, cases[i].def, allowed, (char *[]){ "keyctl", NULL });
         struct seccomp_plan *plan = compile(&p);
-        char name[96];
-        snprintf(name, sizeof(name), "%s default: syscall 1000 gets the default action", cases[i].def);
-        ok(verdict(plan, AUDIT_ARCH_X86_64, 1000) == cases[i].expect, name);
+        ok(verdict(plan, AUDIT_ARCH_X86_64, 1000) == cases[i].expect,
+           "%s default: syscall 1000 gets the default action", cases[i].def);
         seccomp_plan_free(plan);
     }
     struct profile p;
@@ -292,8 +282,10 @@ static int listen_at(const char *path)
 static void test_notify(void)
 {
     char dir[] = "/tmp/seccomp-enosys-XXXXXX";
-    if (mkdtemp(dir) == NULL)
-        return ok(0, "mkdtemp");
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "mkdtemp");
+        return;
+    }
     char path[64];
     snprintf(path, sizeof(path), "%.40s/l.sock", dir);
     int lfd = listen_at(path);
@@ -340,8 +332,10 @@ static void test_kernel(void)
     p.sc.has_default_errno_ret = true;
     p.sc.default_errno_ret = 33;
     struct seccomp_plan *plan = compile(&p);
-    if (plan == NULL)
-        return ok(0, "compile");
+    if (plan == NULL) {
+        ok(0, "compile");
+        return;
+    }
     ok(errno_of_syscall_in_child(plan, 1000) == ENOSYS, "loaded: syscall 1000 fails with ENOSYS");
     ok(errno_of_syscall_in_child(plan, SYS_getpriority) == 33, "loaded: getpriority (not allowed) fails with 33");
     ok(errno_of_syscall_in_child(plan, SYS_keyctl) == EPERM, "loaded: keyctl (refused) fails with EPERM");
@@ -351,16 +345,13 @@ static void test_kernel(void)
 int main(void)
 {
     alarm(60);
-    if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
-        printf("1..0 # SKIP the cases are written for x86_64\n");
-        return 0;
-    }
-    printf("1..26\n");
+    if (seccomp_arch_native() != SCMP_ARCH_X86_64)
+        return tap_skip_all("the cases are written for x86_64");
     test_errno_default();
     test_kill_default();
     test_no_prefix();
     test_arches();
     test_notify();
     test_kernel();
-    return failures ? 1 : 0;
+    return tap_done();
 }
