@@ -131,10 +131,8 @@ static bool options_name_dir(const char *opts, const char *dir)
 
 /* A cached layer that an overlay mount still uses stays (and so does one
  * whose use cannot be checked). */
-static bool layer_in_use(struct store *s, const char *dir)
+static bool layer_in_use(const char *dir)
 {
-    if (store_bundle_refs_use(s, dir))
-        return true;
     CLEANUP_MOUNTINFO struct mountinfo *mi = NULL;
     CLEANUP_ERROR struct error *err = NULL;
     if (mountinfo_open(NULL, &mi, &err) < 0)
@@ -200,8 +198,12 @@ static int sweep_dir(struct store *s, const char *rel, const struct digest_set *
         struct stat st;
         if (lstat(child, &st) < 0)
             continue;
-        if (kind == SWEEP_LAYER_DIRS && layer_in_use(s, child)) {
-            log_warn("gc: keeping %s: an overlay (mounted, or a bundle's the runtime mounts) uses it", child);
+        if (kind == SWEEP_LAYER_DIRS && layer_in_use(child)) {
+            log_warn("gc: keeping %s: an overlay mount uses it", child);
+            continue;
+        }
+        if (kind == SWEEP_LAYER_DIRS && store_bundle_refs_use(s, child)) {
+            log_warn("gc: keeping %s: a bundle the runtime mounts as an overlay uses it", child);
             continue;
         }
         if (kind == SWEEP_LAYER_IMAGES && image_in_use(child)) {

@@ -77,7 +77,8 @@ flow_run() {
     run pm run --rm --network none demo sh -c 'id -u; cat /proc/self/uid_map; cat /etc/issue'
     [ "$status" -eq 0 ] || fail "$output"
     local body
-    body=$(tr -s ' ' <<<"$output" | sed 's/^ //')
+    # (the runtime's once-per-state-root info line about cgroups may come first)
+    body=$(grep -v '^runtime: ' <<<"$output" | tr -s ' ' | sed 's/^ //')
     [ "$(sed -n 1p <<<"$body")" = 0 ] || fail "$output"
     [ "$(sed -n 2p <<<"$body")" = "0 $RL_UID 1" ] || fail "$output"
     [ "$(sed -n 3p <<<"$body")" = "1 $RL_SUBID $RL_SUBCOUNT" ] || fail "$output"
