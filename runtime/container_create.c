@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -301,6 +302,21 @@ static int write_oom_score_adj(pid_t pid, const struct spec_process *proc, struc
     return 0;
 }
 
+/* The maps could not be written because the init is gone (a zombie's
+ * /proc/PID is root's): its own last words say why, when it left some. */
+static int maps_failed(const struct launch *l, struct error **err)
+{
+    struct pollfd pfd = { .fd = l->sync_fd, .events = POLLIN };
+    struct sync_msg m;
+    CLEANUP_ERROR struct error *ignored = NULL;
+    if (poll(&pfd, 1, 100) != 1 || sync_recv(l->sync_fd, &m, &ignored) < 0 || m.type != SYNC_ERROR)
+        return error_prefix(err, "user namespace");
+    error_free(*err);
+    *err = NULL;
+    sync_error(&m, err);
+    return error_prefix(err, "the container's init exited before its id maps were written");
+}
+
 /* The parent's part while the init waits for SYNC_GO, then the init's part. */
 static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup, struct error **err)
 {
@@ -308,7 +324,7 @@ static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup,
     if (p->ns.two_step && adopt_init(l, lx, err) < 0)
         return -1;
     if (!p->ns.two_step && ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
-        return error_prefix(err, "user namespace");
+        return maps_failed(l, err);
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;
     bool v1_left = !init_joins_v1(p) && cgroup_detect_mode() != CGROUP_MODE_V2;
