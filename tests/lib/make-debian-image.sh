@@ -28,8 +28,8 @@ out=${1:?usage: make-debian-image.sh DIR [TAG]}
 tag=${2:-debian}
 epoch=0
 created=1970-01-01T00:00:00Z
-base_pkgs="base-files base-passwd libc6"
-tool_pkgs="dash bash coreutils grep sed findutils debianutils"
+base_pkgs=(base-files base-passwd libc6)
+tool_pkgs=(dash bash coreutils grep sed findutils debianutils)
 # the file of layer 2 that layer 3 deletes, the directory it makes opaque
 whiteout=usr/bin/rgrep
 opaque=etc/skel
@@ -56,7 +56,7 @@ installed() {
 # lib_deps PKG: the lib* packages PKG pre-depends or depends on, one a line
 # (every alternative of an "a | b", without versions or arch qualifiers)
 lib_deps() {
-    dpkg-query -W -f='${Pre-Depends},${Depends}' "$1" | tr ',|' '\n\n' |
+    dpkg-query -W -f='${Pre-Depends},${Depends}' "$1" | sed 's/[|,]/\n/g' |
         sed 's/([^)]*)//; s/:any//; s/[[:space:]]//g' | grep '^lib' || true
 }
 
@@ -150,7 +150,7 @@ versions() {
 
 make_base_list() {
     local link loader
-    package_paths $base1 >"$work/l1.list"
+    package_paths "${base1[@]}" >"$work/l1.list"
     # merged /usr: the host's top-level links into usr/
     for link in bin sbin lib lib64; do
         [ -L "/$link" ] && echo "$link" >>"$work/l1.list"
@@ -164,7 +164,7 @@ make_base_list() {
 }
 
 make_tools_list() {
-    package_paths $tools2 >"$work/l2.list"
+    package_paths "${tools2[@]}" >"$work/l2.list"
     grep -qx "$whiteout" "$work/l2.list" ||
         { echo "make-debian-image.sh: /$whiteout is not in layer 2" >&2; exit 1; }
     grep -q "^$opaque/" "$work/l2.list" ||
@@ -202,8 +202,8 @@ GR
 }
 
 main() {
-    base1=$(closure $base_pkgs)
-    tools2=$(comm -23 <(closure $tool_pkgs) <(echo "$base1"))
+    mapfile -t base1 < <(closure "${base_pkgs[@]}")
+    mapfile -t tools2 < <(comm -23 <(closure "${tool_pkgs[@]}") <(printf '%s\n' "${base1[@]}"))
     mkdir -p "$out/blobs/sha256"
 
     make_base_list
@@ -219,7 +219,7 @@ main() {
 
     jq -n -c --arg arch "$(goarch)" --arg created "$created" \
         --arg d1 "$d1" --arg d2 "$d2" --arg d3 "$d3" \
-        --arg h1 "$(versions $base1)" --arg h2 "$(versions $tools2)" \
+        --arg h1 "$(versions "${base1[@]}")" --arg h2 "$(versions "${tools2[@]}")" \
         --arg debian "$(cat /etc/debian_version)" '{
         created: $created, architecture: $arch, os: "linux",
         config: {
