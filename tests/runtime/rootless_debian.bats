@@ -41,6 +41,9 @@ teardown() {
     for id in $(as_user runtime list -q 2>/dev/null); do
         as_user runtime delete --force "$id" >/dev/null 2>&1 || true
     done
+    # root's run of the first test, and its bundle (a mount by default)
+    "$RUNTIME" delete --force "$ID" >/dev/null 2>&1 || true
+    unmount_test_bundles
 }
 
 # blob LAYOUT DIGEST: the path of a blob
@@ -233,6 +236,8 @@ rootless_xattrs() {
     as_user runtime start "$ID"
     [ "$(as_user runtime state "$ID" | jq -r .status)" = running ]
     [ "$(as_user runtime list -q)" = "$ID" ]
+    # the user's default state root: $XDG_RUNTIME_DIR/runtime
+    [ -d "$RL_HOME/run/runtime/$ID" ] || fail "no state under XDG_RUNTIME_DIR: $(ls -A "$RL_HOME/run/runtime")"
     local pid
     pid=$(as_user runtime state "$ID" | jq -r .pid)
     # bash and its sleep, in mount namespace of their own, rooted in the
