@@ -5,8 +5,12 @@
 # `runtime run` under its own state root ($XDG_RUNTIME_DIR/runtime). The
 # Debian image is tests/lib/make-debian-image.sh's, from this host's
 # packages: real bash, coreutils and glibc, three layers with a whiteout and
-# an opaque directory. umoci --rootless, run as the same user, is the oracle
-# for the unpacked trees.
+# an opaque directory. A user's default backend is overlay (mounted by the
+# runtime in the container's namespaces; copy where the kernel does not let
+# a user mount overlay): what is on disk is looked for where the bundle's
+# tree lives (bundle_dirs). umoci --rootless, run as the same user, is the
+# oracle for the copy backend's tree, and that tree, seen from inside, for
+# the default backend's.
 
 load ../lib/helpers
 load ../lib/rootless
@@ -91,6 +95,43 @@ user_run() {
     output=$(grep -v '^runtime: ' <<<"$output" || true)
 }
 
+# bundle_dirs BUNDLE: the host directories the container's / is made of, top
+# first: the upper dir and the store's layer dirs of an overlay bundle, or
+# the rootfs of a copy one
+bundle_dirs() {
+    if [ "$(jq -r .backend "$1/.imagetool.json")" = overlay ]; then
+        echo "$1/.overlay/upper"
+        jq -r '.mounts[0].options[0] | split(",")[0] | ltrimstr("lowerdir=") | split(":")[]' "$1/config.json"
+    else
+        echo "$1/rootfs"
+    fi
+}
+
+# image_file BUNDLE PATH: the host file that is PATH in the container
+image_file() {
+    local d
+    for d in $(bundle_dirs "$1"); do
+        [ -e "$d/$2" ] && { echo "$d/$2"; return; }
+    done
+    return 1
+}
+
+# not_users BUNDLE: whatever of the bundle's tree on disk is not the user's
+not_users() {
+    # shellcheck disable=SC2046
+    find "$1" $(bundle_dirs "$1") ! -user "$RL_UID" | head -3
+}
+
+# tree_inside BUNDLE: the container's root file system as it sees it, with
+# the image's own find and sha256sum: type, mode, owner, path, link target,
+# and a digest of each file (mount points are listed, not entered)
+tree_inside() {
+    config_edit "$1" '.process.args = ["/bin/bash", "-c",
+        "cd / && find / -xdev -printf \"%y %m %U:%G %p %l\\n\" | LC_ALL=C sort -k4 && find / -xdev -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum"]'
+    chown "$RL_UID:$RL_GID" "$1/config.json"
+    as_user runtime run -b "$1" "$ID" 2>/dev/null
+}
+
 # line N: line N of $output, blanks squeezed (uid_map's columns are padded)
 line() {
     sed -n "$1p" <<<"$output" | tr -s ' \t' ' ' | sed 's/^ //; s/ $//'
@@ -120,9 +161,11 @@ line() {
     [ "$(line 9)" = root ] || fail "id -un: $output"
     [[ "$(line 10)" == "sort (GNU coreutils) "* ]] || fail "sort: $output"
     # on disk every file is the user's; bash is the host's very binary
-    [ "$(stat -c %u "$out/b/rootfs/usr/bin/bash")" = "$RL_UID" ]
-    [ -z "$(find "$out/b/rootfs" ! -user "$RL_UID" | head -3)" ] || fail "not the user's: $(find "$out/b/rootfs" ! -user "$RL_UID" | head -3)"
-    cmp /usr/bin/bash "$out/b/rootfs/usr/bin/bash"
+    local bash
+    bash=$(image_file "$out/b" usr/bin/bash) || fail "no usr/bin/bash in $(bundle_dirs "$out/b")"
+    [ "$(stat -c %u "$bash")" = "$RL_UID" ]
+    [ -z "$(not_users "$out/b")" ] || fail "not the user's: $(not_users "$out/b")"
+    cmp /usr/bin/bash "$bash"
 }
 
 @test "rootless debian: the image's Cmd is bash reading its script from stdin; the exit status comes back" {
@@ -146,9 +189,10 @@ line() {
     [ "$(line 3)" = "no rgrep" ] || fail "rgrep: $output"
     [ "$(line 4)" = /usr/bin/grep ] || fail "grep: $output"
     [ "$(line 5)" = 2 ] || fail "grep and egrep: $output"
-    # no whiteout marker made it to disk; the lower layers' files are gone
-    [ -z "$(find "$out/b/rootfs" -name '.wh.*')" ] || fail "$(find "$out/b/rootfs" -name '.wh.*')"
-    [ ! -e "$out/b/rootfs/usr/bin/rgrep" ] && [ ! -e "$out/b/rootfs/etc/skel/.bashrc" ]
+    # no whiteout marker of the tar made it to disk, whatever the backend
+    # (overlay's own whiteouts are 0:0 devices)
+    # shellcheck disable=SC2046
+    [ -z "$(find $(bundle_dirs "$out/b") -name '.wh.*')" ] || fail "$(find $(bundle_dirs "$out/b") -name '.wh.*')"
 }
 
 @test "rootless debian: the busybox demo image shares the user's store and runs as 0 mapped to the user" {
@@ -169,7 +213,7 @@ line() {
     [ "$(line 2)" = "0 $RL_UID 1" ] || fail "$output"
     [ "$(line 3)" = root ] || fail "$output"
     [[ "$(line 4)" == "-rw-r--r-- 1 root root "*"/etc/passwd" ]] || fail "$output"
-    [ -z "$(find "$out/b/rootfs" ! -user "$RL_UID" | head -3)" ] || fail "not the user's"
+    [ -z "$(not_users "$out/b")" ] || fail "not the user's: $(not_users "$out/b")"
 }
 
 # rootless_xattrs ROOTFS: every user.rootlesscontainers xattr below ROOTFS, by relative path
@@ -177,7 +221,7 @@ rootless_xattrs() {
     (cd "$1" && getfattr -R -P -d -e hex -m user.rootlesscontainers . 2>/dev/null | sed 's|^# file: \./|# file: |')
 }
 
-@test "rootless debian: both trees are what umoci --rootless unpacks as the same user" {
+@test "rootless debian: the copy backend's trees are what umoci --rootless unpacks; the default backend shows the container the same tree" {
     command -v umoci >/dev/null || skip "umoci is not installed"
     local out src tag
     out=$(user_dir oracle)
@@ -185,23 +229,37 @@ rootless_xattrs() {
         tag=${src##*:}
         run as_user umoci unpack --rootless --image "$src" "$out/umoci-$tag"
         [ "$status" -eq 0 ] || fail "umoci $tag: $output"
-        user_unpack "oci:$src" "$out/ours-$tag"
-        diff -u <(rootfs_listing "$out/umoci-$tag/rootfs") <(rootfs_listing "$out/ours-$tag/rootfs") ||
+        user_unpack --backend copy "oci:$src" "$out/copy-$tag"
+        diff -u <(rootfs_listing "$out/umoci-$tag/rootfs") <(rootfs_listing "$out/copy-$tag/rootfs") ||
             fail "$tag: the trees differ"
         # the owners the user cannot give (home/app's 1000:1000, the demo's
         # home/demo): kept in the same xattrs
         if command -v getfattr >/dev/null; then
             rootless_xattrs "$out/umoci-$tag/rootfs" >"$BATS_TEST_TMPDIR/umoci-$tag.xattrs"
-            rootless_xattrs "$out/ours-$tag/rootfs" >"$BATS_TEST_TMPDIR/ours-$tag.xattrs"
-            grep -q "^# file: home/\(app\|demo\)$" "$BATS_TEST_TMPDIR/ours-$tag.xattrs" ||
-                fail "$tag: no owner kept: $(cat "$BATS_TEST_TMPDIR/ours-$tag.xattrs")"
-            diff -u "$BATS_TEST_TMPDIR/umoci-$tag.xattrs" "$BATS_TEST_TMPDIR/ours-$tag.xattrs" ||
+            rootless_xattrs "$out/copy-$tag/rootfs" >"$BATS_TEST_TMPDIR/copy-$tag.xattrs"
+            grep -q "^# file: home/\(app\|demo\)$" "$BATS_TEST_TMPDIR/copy-$tag.xattrs" ||
+                fail "$tag: no owner kept: $(cat "$BATS_TEST_TMPDIR/copy-$tag.xattrs")"
+            diff -u "$BATS_TEST_TMPDIR/umoci-$tag.xattrs" "$BATS_TEST_TMPDIR/copy-$tag.xattrs" ||
                 fail "$tag: the xattrs differ"
         fi
     done
     # the Debian tree is not empty and owes nothing to the host's root
-    [ "$(rootfs_listing "$out/ours-debian/rootfs" | wc -l)" -gt 300 ]
-    [ -z "$(find "$out/ours-debian/rootfs" ! -user "$RL_UID" | head -3)" ]
+    [ "$(rootfs_listing "$out/copy-debian/rootfs" | wc -l)" -gt 300 ]
+    [ -z "$(not_users "$out/copy-debian")" ]
+
+    # the default backend (overlay over the store's layer dirs, or copy where
+    # this kernel refuses a user overlay) against the copy, from inside:
+    # every path, mode, owner, link and file digest
+    user_unpack "oci:$DEBIAN:debian" "$out/default"
+    tree_inside "$out/copy-debian" >"$BATS_TEST_TMPDIR/copy.tree" || fail "copy: $(cat "$BATS_TEST_TMPDIR/copy.tree")"
+    tree_inside "$out/default" >"$BATS_TEST_TMPDIR/default.tree" || fail "default: $(cat "$BATS_TEST_TMPDIR/default.tree")"
+    diff -u "$BATS_TEST_TMPDIR/copy.tree" "$BATS_TEST_TMPDIR/default.tree" ||
+        fail "the $(jq -r .backend "$out/default/.imagetool.json") backend shows another tree"
+    # what was looked at: the whole userland, the whiteout and opaque dir applied
+    grep -q '^f 755 0:0 /usr/bin/bash $' "$BATS_TEST_TMPDIR/default.tree" || fail "$(head "$BATS_TEST_TMPDIR/default.tree")"
+    grep -q "^$(sha256sum /usr/bin/ls | cut -d' ' -f1)  /usr/bin/ls$" "$BATS_TEST_TMPDIR/default.tree" || fail "no digest of ls"
+    run ! grep -E ' /usr/bin/rgrep | /etc/skel/\.bashrc ' "$BATS_TEST_TMPDIR/default.tree"
+    [ -z "$(not_users "$out/default")" ]
 }
 
 @test "rootless debian: the image's user app runs as 1000 through the subordinate range" {
@@ -223,8 +281,11 @@ rootless_xattrs() {
     [ "$(line 6)" = "0 $RL_UID 1" ] || fail "uid_map: $output"
     [ "$(line 7)" = "1 $RL_SUBID $RL_SUBCOUNT" ] || fail "uid_map: $output"
     [ "$(line 8)" = refused ] || fail "app wrote root's /etc/passwd: $output"
-    # what app wrote is the subordinate id for 1000 on disk
-    [ "$(stat -c %u:%g "$out/b/rootfs/tmp/by-app")" = "$((RL_SUBID + 999)):$((RL_SUBID + 999))" ]
+    # what app wrote is the subordinate id for 1000 on disk (in the upper dir
+    # of an overlay bundle)
+    local f
+    f=$(image_file "$out/b" tmp/by-app) || fail "tmp/by-app not in $(bundle_dirs "$out/b")"
+    [ "$(stat -c %u:%g "$f")" = "$((RL_SUBID + 999)):$((RL_SUBID + 999))" ]
 }
 
 @test "rootless debian: after delete nothing is left: no container, state, process or mount; rm-bundle removes the bundle" {
@@ -240,11 +301,12 @@ rootless_xattrs() {
     [ -d "$RL_HOME/run/runtime/$ID" ] || fail "no state under XDG_RUNTIME_DIR: $(ls -A "$RL_HOME/run/runtime")"
     local pid
     pid=$(as_user runtime state "$ID" | jq -r .pid)
-    # bash and its sleep, in mount namespace of their own, rooted in the
-    # bundle (its path there is "/": compared by device and inode)
-    local rootfs
-    rootfs=$(stat -c %d:%i "$out/b/rootfs")
-    [ "$(stat -L -c %d:%i "/proc/$pid/root")" = "$rootfs" ] || fail "init's root is not the bundle's rootfs"
+    # bash and its sleep, in a mount namespace of their own whose root is
+    # the image's and whose mounts name the bundle
+    local root
+    root=$(stat -L -c %d:%i "/proc/$pid/root")
+    [ "$(cat "/proc/$pid/root/etc/debian_version")" = "$(cat /etc/debian_version)" ] || fail "init's root"
+    grep -q "$out/b" "/proc/$pid/mountinfo" || fail "$(cat "/proc/$pid/mountinfo")"
     [ "$(ps -o comm= --ppid "$pid")" = sleep ] || fail "$(ps -f --ppid "$pid")"
     [ "$(stat -L -c %i /proc/$pid/ns/mnt)" != "$(stat -L -c %i /proc/self/ns/mnt)" ]
 
@@ -262,7 +324,7 @@ rootless_xattrs() {
     ! grep -qs "$out/b" /proc/[0-9]*/mountinfo || fail "a mount of the bundle is left"
     local p
     for p in /proc/[0-9]*; do
-        [ "$(stat -L -c %d:%i "$p/root" 2>/dev/null)" != "$rootfs" ] || fail "${p#/proc/} still rooted in the bundle"
+        [ "$(stat -L -c %d:%i "$p/root" 2>/dev/null)" != "$root" ] || fail "${p#/proc/} still rooted in the container's root"
     done
 
     run as_user imagetool rm-bundle "$out/b"
