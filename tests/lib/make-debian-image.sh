@@ -41,12 +41,7 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-goarch() {
-    case $(uname -m) in
-    x86_64) echo amd64 ;; aarch64) echo arm64 ;; armv7l) echo arm ;; i?86) echo 386 ;;
-    *) uname -m ;;
-    esac
-}
+. "$(dirname "$0")/oci-layout.bash"
 
 # installed PKG: PKG is installed (dpkg's "ii")
 installed() {
@@ -121,27 +116,6 @@ tar_dir() {
             -cf "$2" -T -)
 }
 
-# blob_ref FILE: "sha256:HEX SIZE"
-blob_ref() {
-    echo "sha256:$(sha256sum "$1" | cut -d' ' -f1) $(stat -c %s "$1")"
-}
-
-# put_blob FILE: copy into blobs/sha256/, print "sha256:HEX SIZE".
-put_blob() {
-    local hex
-    hex=$(sha256sum "$1" | cut -d' ' -f1)
-    cp "$1" "$out/blobs/sha256/$hex"
-    blob_ref "$1"
-}
-
-# layer_blob TAR: TAR gzip'd as a blob; prints "diff_id digest size".
-layer_blob() {
-    local diff_id
-    diff_id=$(sha256sum "$1" | cut -d' ' -f1)
-    gzip -n -9 -c "$1" >"$work/layer.tar.gz"
-    echo "sha256:$diff_id $(put_blob "$work/layer.tar.gz")"
-}
-
 # versions PKG...: "pkg=version ..." for the history
 versions() {
     local p
@@ -213,9 +187,9 @@ main() {
     tar_paths "$work/l1.list" "$work/l1.tar"
     tar_paths "$work/l2.list" "$work/l2.tar"
     tar_dir "$work/l3" "$work/l3.tar"
-    read -r d1 g1 s1 < <(layer_blob "$work/l1.tar")
-    read -r d2 g2 s2 < <(layer_blob "$work/l2.tar")
-    read -r d3 g3 s3 < <(layer_blob "$work/l3.tar")
+    read -r d1 g1 s1 < <(tar_layer_blob "$work/l1.tar")
+    read -r d2 g2 s2 < <(tar_layer_blob "$work/l2.tar")
+    read -r d3 g3 s3 < <(tar_layer_blob "$work/l3.tar")
 
     jq -n -c --arg arch "$(goarch)" --arg created "$created" \
         --arg d1 "$d1" --arg d2 "$d2" --arg d3 "$d3" \
@@ -234,28 +208,7 @@ main() {
                   {created: $created, created_by: ("dpkg -L " + $h2)},
                   {created: $created, created_by: "/etc/passwd, /etc/group, /home/app, a whiteout and an opaque /etc/skel"}]
     }' >"$work/config.json"
-    read -r cd cs < <(put_blob "$work/config.json")
-
-    jq -n -c --arg cd "$cd" --argjson cs "$cs" \
-        --arg g1 "$g1" --argjson s1 "$s1" --arg g2 "$g2" --argjson s2 "$s2" \
-        --arg g3 "$g3" --argjson s3 "$s3" '{
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $cd, size: $cs},
-        layers: [
-            {mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $g1, size: $s1},
-            {mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $g2, size: $s2},
-            {mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $g3, size: $s3}
-        ]
-    }' >"$work/manifest.json"
-    read -r md ms < <(put_blob "$work/manifest.json")
-
-    printf '{"imageLayoutVersion":"1.0.0"}' >"$out/oci-layout"
-    jq -n -c --arg md "$md" --argjson ms "$ms" --arg tag "$tag" '{
-        schemaVersion: 2,
-        manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $md, size: $ms,
-                     annotations: {"org.opencontainers.image.ref.name": $tag}}]
-    }' >"$out/index.json"
+    layout_finish "$work/config.json" "$tag" "$g1" "$s1" "$g2" "$s2" "$g3" "$s3"
 }
 
 main

@@ -17,15 +17,7 @@ created=1970-01-01T00:00:00Z
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# DEMO_ARCH overrides the architecture the config names (tests of the
-# platform checks); the busybox inside stays the host's.
-goarch() {
-    [ -n "${DEMO_ARCH:-}" ] && { echo "$DEMO_ARCH"; return; }
-    case $(uname -m) in
-    x86_64) echo amd64 ;; aarch64) echo arm64 ;; armv7l) echo arm ;; i?86) echo 386 ;;
-    *) uname -m ;;
-    esac
-}
+. "$(dirname "$0")/oci-layout.bash"
 
 make_busybox_layer() {
     local root=$work/l1
@@ -89,24 +81,7 @@ layer_blob() {
     (cd "$dir" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | LC_ALL=C sort |
         tar --sort=name --mtime="@$epoch" --numeric-owner --format=gnu \
             -cf "$tar" -T -)
-    local diff_id
-    diff_id=$(sha256sum "$tar" | cut -d' ' -f1)
-    gzip -n -9 -c "$tar" >"$work/layer.tar.gz"
-    put_blob "$work/layer.tar.gz" >/dev/null
-    echo "sha256:$diff_id $(blob_ref "$work/layer.tar.gz")"
-}
-
-# blob_ref FILE: "sha256:HEX SIZE"
-blob_ref() {
-    echo "sha256:$(sha256sum "$1" | cut -d' ' -f1) $(stat -c %s "$1")"
-}
-
-# put_blob FILE: copy into blobs/sha256/, print "sha256:HEX SIZE".
-put_blob() {
-    local hex
-    hex=$(sha256sum "$1" | cut -d' ' -f1)
-    cp "$1" "$out/blobs/sha256/$hex"
-    blob_ref "$1"
+    tar_layer_blob "$tar"
 }
 
 main() {
@@ -131,26 +106,7 @@ main() {
         history: [{created: $created, created_by: "busybox-static and its applets"},
                   {created: $created, created_by: "/etc, the demo user and /bin/demo"}]
     }' >"$work/config.json"
-    read -r cd cs < <(put_blob "$work/config.json")
-
-    jq -n -c --arg cd "$cd" --argjson cs "$cs" --arg g1 "$g1" --argjson s1 "$s1" \
-        --arg g2 "$g2" --argjson s2 "$s2" '{
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $cd, size: $cs},
-        layers: [
-            {mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $g1, size: $s1},
-            {mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $g2, size: $s2}
-        ]
-    }' >"$work/manifest.json"
-    read -r md ms < <(put_blob "$work/manifest.json")
-
-    printf '{"imageLayoutVersion":"1.0.0"}' >"$out/oci-layout"
-    jq -n -c --arg md "$md" --argjson ms "$ms" --arg tag "$tag" '{
-        schemaVersion: 2,
-        manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $md, size: $ms,
-                     annotations: {"org.opencontainers.image.ref.name": $tag}}]
-    }' >"$out/index.json"
+    layout_finish "$work/config.json" "$tag" "$g1" "$s1" "$g2" "$s2"
 }
 
 main
