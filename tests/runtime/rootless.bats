@@ -232,7 +232,7 @@ user_exec() {
 # type, mode and owner as the container sees them, sorted
 tree_inside() {
     config_edit "$1" '.process.args = ["sh", "-c", "find / -xdev | sort | xargs stat -c \"%F %a %u:%g %n\""]'
-    as_user runtime run -b "$1" "$ID" 2>/dev/null
+    as_user runtime run -b "$1" "$ID-$(basename "$1")" 2>>"$BATS_TEST_TMPDIR/tree.err"
 }
 
 @test "rootless: an overlay bundle runs as a copy one does: whiteouts, opaque dirs, the same tree, writes in the upper dir" {
@@ -260,8 +260,11 @@ tree_inside() {
     as_user imagetool rm-bundle "$out/o"
     run as_user imagetool unpack -q "oci:$image:demo" "$out/o"
     [ "$status" -eq 0 ] || fail "$output"
-    diff -u <(tree_inside "$out/c") <(tree_inside "$out/o")
-    [ "$(tree_inside "$out/o" | grep -c ' /bin/busybox$')" = 1 ]
+    tree_inside "$out/c" >"$BATS_TEST_TMPDIR/copy.tree"
+    tree_inside "$out/o" >"$BATS_TEST_TMPDIR/overlay.tree"
+    diff -u "$BATS_TEST_TMPDIR/copy.tree" "$BATS_TEST_TMPDIR/overlay.tree" ||
+        fail "runtime said: $(cat "$BATS_TEST_TMPDIR/tree.err")"
+    [ "$(grep -c ' /bin/busybox$' "$BATS_TEST_TMPDIR/overlay.tree")" = 1 ]
     run as_user runtime list -q
     [ -z "$output" ] || fail "containers left: $output"
 }
