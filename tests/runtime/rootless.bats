@@ -284,6 +284,7 @@ tree_inside() {
     chown "$RL_UID:$RL_GID" "$b/config.json"
     run as_user runtime run -b "$b" "$ID"
     [ "$status" -eq 0 ] || fail "$output"
+    output=$(grep -v '^runtime: ' <<<"$output")
     [[ "$output" == "lower"$'\n'* ]] && [[ "$output" == *"from-lower"* ]] || fail "$output"
     [ "$(cat "$b/upper/new")" = up ] && [ -z "$(ls -A "$b/rootfs")" ]
 }
