@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 int fd_pass_send(int sock, const void *buf, size_t len, int fd)
 {
@@ -29,4 +31,10 @@ int fd_pass_send(int sock, const void *buf, size_t len, int fd)
         return -1;
     }
     return 0;
+}
+
+int fd_take(int pidfd, int num)
+{
+    /* glibc 2.36 has no wrapper; the new fd is always close-on-exec */
+    return (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
 }
