@@ -192,14 +192,33 @@ static int build_filter(const struct spec_seccomp *sc, struct seccomp_plan *p, s
     return seccomp_enosys_patch(sc, def, p, err);
 }
 
+/* The syscalls the child makes when it sends the notify fd itself, which it
+ * does when the runtime may not take it (pidfd_getfd needs ptrace rights
+ * over the child: CAP_SYS_PTRACE, as it is not dumpable). */
+static bool used_by_self_send(const char *name)
+{
+    return strcmp(name, "read") == 0 || strcmp(name, "sendmsg") == 0 || strcmp(name, "sendto") == 0;
+}
+
+static void note_notify_rules(const struct spec_seccomp *sc, struct seccomp_plan *p)
+{
+    p->self_send_ok = true;
+    for (size_t i = 0; i < sc->n_syscalls; i++) {
+        if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") != 0)
+            continue;
+        p->notify = true;
+        for (size_t n = 0; sc->syscalls[i].names[n]; n++)
+            if (used_by_self_send(sc->syscalls[i].names[n]))
+                p->self_send_ok = false;
+    }
+}
+
 int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, struct error **err)
 {
     struct seccomp_plan *p = xcalloc(1, sizeof(*p));
     p->listener_fd = -1;
     p->host_pidns_fd = -1;
-    for (size_t i = 0; i < sc->n_syscalls; i++)
-        if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
-            p->notify = true;
+    note_notify_rules(sc, p);
     if (build_filter(sc, p, err) < 0 || collect_flags(sc->flags, p, err) < 0 ||
         (p->notify && connect_listener(sc->listener_path, p, err) < 0)) {
         seccomp_plan_free(p);

@@ -66,7 +66,7 @@ static int run_getpriority(struct fixture *f, int which, const char *state_json)
     }
     pid_t pid = fork();
     if (pid == 0) {
-        if (security_finish(p, state_json, &err) < 0) {
+        if (security_finish(p, state_json, NULL, &err) < 0) {
             fprintf(stderr, "# child: %s\n", err->msg);
             _exit(200);
         }
@@ -302,7 +302,7 @@ static void test_notify(void)
     if (pid == 0) {
         CLEANUP_FREE char *state = xasprintf("{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"status\":\"creating\","
                                              "\"pid\":%d,\"bundle\":\"/b\"}", (int)getpid());
-        if (security_finish(p, state, &err) < 0)
+        if (security_finish(p, state, NULL, &err) < 0)
             _exit(200);
         long r = syscall(SYS_getpriority, 0, 0);
         _exit(r < 0 ? errno : 0);
