@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 int fd_pass_send(int sock, const void *buf, size_t len, int fd)
 {
@@ -48,4 +50,10 @@ ssize_t fd_pass_recv(int sock, void *buf, size_t len, int *fd)
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
             memcpy(fd, CMSG_DATA(c), sizeof(int));
     return n;
+}
+
+int fd_take(int pidfd, int num)
+{
+    /* glibc 2.36 has no wrapper; the new fd is always close-on-exec */
+    return (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
 }

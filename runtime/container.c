@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "runtime/hooks.h"
+#include "runtime/linux/notify_handover.h"
 #include "runtime/linux/sync.h"
 #include "runtime/terminal/terminal.h"
 
@@ -80,6 +81,34 @@ static void poststop(const struct container_state *st)
     hooks_run_warn(s, HOOK_POSTSTOP, json);
 }
 
+/* A pidfd of the init, unless its pid now names another process. */
+static int init_pidfd(const struct container_state *st)
+{
+    int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+    if (pidfd >= 0 && proc_start_time(st->pid) != st->pid_start_time) {
+        close(pidfd);
+        return -1;
+    }
+    return pidfd;
+}
+
+/* Started, the init loads its seccomp filter and writes the notify fd's
+ * number into the notify fifo: take the fd to the listener, then let the
+ * init exec (notify_handover.h). */
+static int relay_notify(const char *root, const struct container_state *st, int fifo_fd, int ack_fd,
+                        struct error **err)
+{
+    CLEANUP_FREE char *path = xasprintf("%s/%s/" STATE_NOTIFY_FIFO, root, st->id);
+    unlink(path);
+    CLEANUP_CLOSE int pidfd = init_pidfd(st);
+    if (pidfd < 0)
+        return error_setc(err, EXIT_STATE, 0, "container %s is not running", st->id);
+    log_debug("%s: passing the init's seccomp notify fd to the listener", st->id);
+    if (notify_fifo_relay(fifo_fd, ack_fd, pidfd, err) < 0)
+        return error_prefix(err, "start container %s: seccomp", st->id);
+    return 0;
+}
+
 int container_start(const char *root, const char *id, struct error **err)
 {
     CLEANUP_STATE struct container_state *st = NULL;
@@ -97,10 +126,15 @@ int container_start(const char *root, const char *id, struct error **err)
         return error_setc(err, EXIT_STATE, errno == ENXIO ? 0 : errno,
                           "cannot start container %s: %s", id,
                           errno == ENXIO ? "its init has exited" : "open exec fifo");
+    CLEANUP_CLOSE int notify_fd = -1;
+    if (notify_fifo_open(root, id, &notify_fd, err) < 0)
+        return error_prefix(err, "start container %s", id);
     if (write(fd, "0", 1) != 1)
         return error_set(err, errno, "start container %s: write %s", id, fifo);
     unlink(fifo);
     log_debug("%s: init told to exec its process", id);
+    if (notify_fd >= 0 && relay_notify(root, st, notify_fd, fd, err) < 0)
+        return -1;
     return poststart(st, err);
 }
 
@@ -108,8 +142,8 @@ int container_start(const char *root, const char *id, struct error **err)
  * process (pid reuse). */
 static int signal_init(const struct container_state *st, int sig, struct error **err)
 {
-    CLEANUP_CLOSE int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
-    if (pidfd < 0 || proc_start_time(st->pid) != st->pid_start_time)
+    CLEANUP_CLOSE int pidfd = init_pidfd(st);
+    if (pidfd < 0)
         return error_setc(err, EXIT_STATE, 0, "container %s is not running", st->id);
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
         return error_set(err, errno, "signal %d to container %s (pid %d)", sig, st->id, (int)st->pid);
@@ -259,6 +293,11 @@ int launch_wait(struct launch *l, int until, struct error **err)
                 return -1;
             continue;
         }
+        if (m.type == SYNC_SECCOMP) {
+            if (notify_answer_sync(l->sync_fd, l->notify, l->pidfd, m.value, err) < 0)
+                return error_prefix(err, "seccomp");
+            continue;
+        }
         if (m.fd >= 0)
             close(m.fd);
         if (m.type == until)
@@ -306,6 +345,7 @@ void launch_release(struct launch *l)
     if (l->sync_fd >= 0)
         close(l->sync_fd);
     cgroup_free(l->cgroup);
+    notify_relay_free(l->notify);
     spec_free(l->spec);
     free(l->bundle);
     free(l->root);

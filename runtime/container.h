@@ -24,6 +24,8 @@ struct create_opts {
     bool detach;                /* run -d (create always is): a terminal needs a console socket */
 };
 
+struct notify_relay;
+
 /* A container this process created (for run: start, wait, clean up). */
 struct launch {
     char *root, *id;
@@ -36,6 +38,7 @@ struct launch {
     struct spec *spec; /* config.json (hooks) */
     char *bundle;
     const char *console_socket;
+    struct notify_relay *notify; /* run with a seccomp notify rule: where the init's notify fd goes */
 };
 
 int container_create(const char *root, const struct create_opts *o, struct launch *l,

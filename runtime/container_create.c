@@ -29,6 +29,7 @@
 #include "runtime/container.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"
+#include "runtime/linux/notify_handover.h"
 #include "runtime/linux/rootfs.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
@@ -46,6 +47,7 @@ struct plan {
     struct ns_plan ns;
     struct security_plan *sec;
     int dirfd; /* the locked state directory */
+    int notify_fifo_fd; /* create with a seccomp notify rule: for the init, else -1 */
 };
 
 static void plan_release(struct plan *p)
@@ -248,6 +250,7 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
             .sync_fd = child_sock,
             .parent_pid = self,
             .start_fd = start_fd,
+            .notify_fifo_fd = p->notify_fifo_fd,
             .preserve_fds = p->o->listen_fds + p->o->preserve_fds,
             .keyring_id = p->o->no_new_keyring ? NULL : p->o->id,
             .id = p->o->id,
@@ -400,11 +403,36 @@ static int make_exec_fifo(const char *root, const char *id, struct error **err)
     return fd;
 }
 
+/* With a seccomp notify rule, the listener's message names the init's pid
+ * as we see it: run passes the init's notify fd on with it (l->notify);
+ * create leaves it in the notify fifo for start. */
+static int prepare_notify(const struct plan *p, struct launch *l, struct error **err)
+{
+    if (!security_plan_notifies(p->sec))
+        return 0;
+    CLEANUP_FREE char *state_json = initial_state_json(p);
+    struct notify_relay *r = NULL;
+    if (notify_relay_new(p->sec, state_json, l->pid, &r, err) < 0)
+        return -1;
+    if (p->o->run) {
+        l->notify = r;
+        return 0;
+    }
+    int rc = notify_fifo_stash(p->notify_fifo_fd, notify_relay_message(r), err);
+    notify_relay_free(r);
+    return rc;
+}
+
 static int launch_init(struct plan *p, struct launch *l, struct error **err)
 {
     CLEANUP_CLOSE int start_fd = -1;
     if (!p->o->run && (start_fd = make_exec_fifo(p->root, p->o->id, err)) < 0)
         return -1;
+    CLEANUP_CLOSE int notify_fifo_fd = -1;
+    if (!p->o->run && security_plan_notifies(p->sec) &&
+        (notify_fifo_fd = notify_fifo_make(p->root, p->o->id, err)) < 0)
+        return -1;
+    p->notify_fifo_fd = notify_fifo_fd;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return error_set(err, errno, "socketpair");
@@ -451,7 +479,7 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
     /* state.json is written while the init sets itself up; the init waits
      * for release_init. With run, its later errors, or the EOF of its exec,
      * reach container_run_wait_exec. */
-    if (set_up_init(p, l, into_cgroup, err) < 0 || record_state(p, l, err) < 0)
+    if (set_up_init(p, l, into_cgroup, err) < 0 || record_state(p, l, err) < 0 || prepare_notify(p, l, err) < 0)
         return -1;
     log_debug("%s: state.json written, waiting for the init", p->o->id);
     if (release_init(p, l, err) < 0)
@@ -464,7 +492,7 @@ int container_create(const char *root, const struct create_opts *o, struct launc
                      struct error **err)
 {
     *l = (struct launch){ .pidfd = -1, .sync_fd = -1, .pty_master = -1, .console_socket = o->console_socket };
-    struct plan p = { .o = o, .root = root };
+    struct plan p = { .o = o, .root = root, .notify_fifo_fd = -1 };
     if (state_check_id(o->id, err) < 0 || load_config(&p, err) < 0) {
         plan_release(&p);
         return -1;

@@ -17,6 +17,9 @@
 
 #define STATE_FILE "state.json"
 #define STATE_EXEC_FIFO "exec.fifo"
+/* A created container with a seccomp notify filter: the listener's message
+ * (from create) and the init's notify fd number (after start) for start. */
+#define STATE_NOTIFY_FIFO "notify.fifo"
 
 enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_STOPPED, STATUS_PAUSED };
 const char *container_status_name(enum container_status s);

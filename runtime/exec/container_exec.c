@@ -22,6 +22,7 @@
 #include "runtime/container.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/exec_child.h"
+#include "runtime/linux/notify_handover.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
 #include "runtime/signals.h"
@@ -156,12 +157,23 @@ static int take_pty(const struct exec_request *r, int master, int *pty, struct e
     return rc;
 }
 
-/* Let the child go once it sits in the cgroup; wait for its exec (EOF). */
-static int release_child(const struct exec_request *r, struct exec_job *j, int sync_fd, pid_t pid, bool into_cgroup,
-                         int *pty, struct error **err)
+/* The child as the parent sees it. */
+struct child {
+    pid_t pid;
+    int pidfd;
+    int sync_fd;
+    bool into_cgroup;
+    struct notify_relay *notify; /* with a seccomp notify rule */
+};
+
+/* Let the child go once it sits in the cgroup; wait for its exec (EOF),
+ * passing on its terminal and its seccomp notify fd on the way. */
+static int release_child(const struct exec_request *r, struct exec_job *j, const struct child *c, int *pty,
+                         struct error **err)
 {
-    if (!into_cgroup && j->st->cgroup && cgroup_detect_mode() != CGROUP_MODE_V1 &&
-        cgroup_enter(j->st->cgroup, pid, err) < 0)
+    int sync_fd = c->sync_fd;
+    if (!c->into_cgroup && j->st->cgroup && cgroup_detect_mode() != CGROUP_MODE_V1 &&
+        cgroup_enter(j->st->cgroup, c->pid, err) < 0)
         return error_prefix(err, "cgroup");
     if (sync_send(sync_fd, SYNC_GO, NULL) < 0)
         return error_set(err, errno, "signal the exec process");
@@ -172,6 +184,11 @@ static int release_child(const struct exec_request *r, struct exec_job *j, int s
         if (m.type == SYNC_PTY && m.fd >= 0) {
             if (take_pty(r, m.fd, pty, err) < 0)
                 return -1;
+            continue;
+        }
+        if (m.type == SYNC_SECCOMP) {
+            if (notify_answer_sync(sync_fd, c->notify, c->pidfd, m.value, err) < 0)
+                return error_prefix(err, "seccomp");
             continue;
         }
         if (m.fd >= 0)
@@ -188,12 +205,18 @@ static int start(const struct exec_request *r, struct exec_job *j, pid_t *pid, i
     CLEANUP_CLOSE int sync_fd = sv[0];
     CLEANUP_CLOSE int child_sock = sv[1];
     CLEANUP_CLOSE int pidfd = -1;
-    bool into_cgroup = false;
-    *pid = spawn(r, j, child_sock, &pidfd, &into_cgroup, err);
+    struct child c = { .sync_fd = sync_fd };
+    *pid = spawn(r, j, child_sock, &pidfd, &c.into_cgroup, err);
     if (*pid < 0)
         return -1;
     close(TAKE_FD(child_sock));
-    if (release_child(r, j, sync_fd, *pid, into_cgroup, pty, err) < 0 || write_pid_file(r->pid_file, *pid, err) < 0) {
+    c.pid = *pid;
+    c.pidfd = pidfd;
+    int rc = notify_relay_new(j->sec, j->state_json, c.pid, &c.notify, err);
+    if (rc == 0)
+        rc = release_child(r, j, &c, pty, err);
+    notify_relay_free(c.notify);
+    if (rc < 0 || write_pid_file(r->pid_file, *pid, err) < 0) {
         kill(*pid, SIGKILL);
         while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
             ;

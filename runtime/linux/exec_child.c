@@ -13,6 +13,7 @@
 #include "common/cleanup.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/keyring.h"
+#include "runtime/linux/notify_handover.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/sync.h"
 #include "runtime/linux/terminal.h"
@@ -111,7 +112,9 @@ void exec_child_main(const struct exec_child_args *a)
     if (enter(a, &err) < 0 || (a->process->terminal && send_terminal(a, &err) < 0) || become_user(a, &err) < 0 || process_prepare_exec(a->process, &x, &err) < 0 ||
         process_close_fds(a->preserve_fds, &err) < 0)
         fail(a, err);
-    if (security_finish(a->sec, a->state_json, &err) < 0) {
+    int sync_fd = a->sync_fd;
+    struct notify_handover h = { notify_handover_sync, &sync_fd };
+    if (security_finish(a->sec, a->state_json, &h, &err) < 0) {
         error_prefix(&err, "security");
         fail(a, err);
     }

@@ -14,6 +14,7 @@
 #include "runtime/hooks.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/keyring.h"
+#include "runtime/linux/notify_handover.h"
 #include "runtime/linux/parent_watch.h"
 #include "runtime/linux/process.h"
 #include "runtime/linux/rootfs.h"
@@ -138,7 +139,8 @@ static void wait_recorded(const struct init_args *a)
 
 /* create: tell the parent it may go, then block until `start` writes a
  * byte into the exec fifo (poll: the fifo was opened non-blocking, with no
- * writer yet). */
+ * writer yet). With a notify fifo, start answers the hand-over there too:
+ * the fifo stays open, blocking. */
 static void wait_start(const struct init_args *a)
 {
     if (sync_send(a->sync_fd, SYNC_DETACHED, NULL) < 0)
@@ -150,22 +152,43 @@ static void wait_start(const struct init_args *a)
     char c;
     if (read(a->start_fd, &c, 1) != 1)
         _exit(1);
-    close(a->start_fd);
+    if (a->notify_fifo_fd < 0)
+        close(a->start_fd);
+    else if (fcntl(a->start_fd, F_SETFL, 0) < 0)
+        _exit(1);
 }
 
 /* Before anything is resolved: only the preserved fds and the init's own
- * channels (sync socket, exec fifo, namespace fds to join, the seccomp
- * listener) stay open; no directory of the host (cgroup, state, bundle,
+ * channels (sync socket, exec fifo, notify fifo, namespace fds to join,
+ * the seccomp listener) stay open; no directory of the host (cgroup, state, bundle,
  * the caller's) remains for /proc/self/fd/N to reach. */
 static int close_host_fds(const struct init_args *a, struct error **err)
 {
-    int keep[4 + NS_KINDS];
+    int keep[5 + NS_KINDS];
     size_t n = security_plan_fds(a->sec, keep);
     keep[n++] = a->sync_fd;
     keep[n++] = a->start_fd;
+    keep[n++] = a->notify_fifo_fd;
     for (int k = 0; k < NS_KINDS; k++)
         keep[n++] = a->ns->join_fd[k];
     return process_close_host_fds(a->preserve_fds, keep, n, err);
+}
+
+/* The seccomp notify fd goes to the parent over the sync socket (run), or
+ * to start through the notify fifo (create: the parent is gone). */
+static int finish_security(const struct init_args *a, struct error **err)
+{
+    int sync_fd = a->sync_fd;
+    struct notify_fifo_ends ends = { .fifo_fd = a->notify_fifo_fd, .ack_fd = a->start_fd };
+    struct notify_handover h = { notify_handover_sync, &sync_fd };
+    if (a->notify_fifo_fd >= 0)
+        h = (struct notify_handover){ notify_handover_fifo, &ends };
+    int rc = security_finish(a->sec, a->state_json, &h, err);
+    if (a->notify_fifo_fd >= 0) {
+        close(a->notify_fifo_fd);
+        close(a->start_fd);
+    }
+    return rc < 0 ? error_prefix(err, "security") : 0;
 }
 
 void init_main(const struct init_args *a)
@@ -206,10 +229,8 @@ void init_main(const struct init_args *a)
         fail(a, err);
     if (process_close_fds(a->preserve_fds, &err) < 0)
         fail(a, err);
-    if (security_finish(a->sec, a->state_json, &err) < 0) {
-        error_prefix(&err, "security");
+    if (finish_security(a, &err) < 0)
         fail(a, err);
-    }
     process_exec(a->spec->process, &x, &err);
     fail(a, err);
 }

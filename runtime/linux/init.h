@@ -22,6 +22,7 @@ struct init_args {
     int sync_fd;            /* the init's end of the socketpair */
     pid_t parent_pid;       /* the runtime process: the init dies with it until SYNC_RECORDED */
     int start_fd;           /* read end of the exec fifo; -1 (run): exec at once */
+    int notify_fifo_fd;     /* create with a seccomp notify rule: the notify fifo (read-write), else -1 */
     int preserve_fds;
     const char *keyring_id; /* join the session keyring "_ses.<id>"; NULL: keep ours */
     const char *id, *bundle; /* for the hooks' state */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/fd_pass.h"
 
@@ -68,6 +69,30 @@ int sync_recv(int fd, struct sync_msg *m, struct error **err)
         return error_set(err, 0, "short message from the container's init");
     ((char *)m)[n] = '\0';
     return 0;
+}
+
+int sync_write_value(int fd, enum sync_type type, int value)
+{
+    struct sync_msg m = { .type = type, .value = value };
+    size_t len = offsetof(struct sync_msg, text) + 1;
+    ssize_t n;
+    do
+        n = write(fd, &m, len);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)len ? 0 : -1;
+}
+
+int sync_read(int fd, struct sync_msg *m)
+{
+    memset(m, 0, sizeof(*m));
+    ssize_t n;
+    do
+        n = read(fd, m, offsetof(struct sync_msg, text) + sizeof(m->text) - 1);
+    while (n < 0 && errno == EINTR);
+    m->fd = -1;
+    if (n < (ssize_t)offsetof(struct sync_msg, text))
+        m->type = SYNC_EOF;
+    return n < 0 ? -1 : 0;
 }
 
 int sync_error(const struct sync_msg *m, struct error **err)

@@ -16,6 +16,8 @@ enum sync_type {
     SYNC_HOOKS,   /* init -> parent: mounts made; run prestart and createRuntime, then GO */
     SYNC_RECORDED, /* parent -> init: the container is recorded: go on (exec or wait for start) */
     SYNC_DETACHED, /* init -> parent (create): no longer tied to the parent's life */
+    SYNC_SECCOMP,  /* init or exec child -> parent: the seccomp notify fd's number (value) */
+    SYNC_SECCOMP_DONE, /* parent -> child: value 1: the listener has it; 0: send it yourself */
 };
 
 struct sync_msg {
@@ -35,6 +37,11 @@ int sync_send_fd(int sock, enum sync_type type, int fd);
 /* Receive one; an fd that came with it is in m->fd (the caller owns it).
  * SYNC_EOF when the peer is gone. -1 with *err on a read error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);
+/* The same with write and read only, for a child under a seccomp filter
+ * whose listener does not have the notify fd yet (sendto and recvmsg may
+ * be notified; write may not). A gone peer raises SIGPIPE. */
+int sync_write_value(int fd, enum sync_type type, int value);
+int sync_read(int fd, struct sync_msg *m);
 /* Turn a SYNC_ERROR into an error (the init's message, its exit class). */
 int sync_error(const struct sync_msg *m, struct error **err);
 

@@ -162,6 +162,17 @@ static uint64_t current_permitted(int last)
     return m;
 }
 
+bool caps_have_effective(int cap)
+{
+    cap_t cur = cap_get_proc();
+    if (cur == NULL)
+        return false;
+    cap_flag_value_t v = CAP_CLEAR;
+    int rc = cap_get_flag(cur, (cap_value_t)cap, CAP_EFFECTIVE, &v);
+    cap_free(cur);
+    return rc == 0 && v == CAP_SET;
+}
+
 int caps_apply_sets(const struct caps_plan *p, uint64_t extra, struct error **err)
 {
     int last = caps_last_cap();

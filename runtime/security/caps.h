@@ -19,6 +19,9 @@ const char *caps_name(int cap);
 /* The highest capability the running kernel knows (cap_last_cap). */
 int caps_last_cap(void);
 
+/* Whether this process has cap in its effective set. */
+bool caps_have_effective(int cap);
+
 /* Unknown names and an effective set beyond the permitted one are errors
  * (EXIT_INVALID) naming the field. */
 int caps_validate(const struct spec_capabilities *c, struct error **err);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/log.h"
@@ -192,15 +194,42 @@ static int build_filter(const struct spec_seccomp *sc, struct seccomp_plan *p, s
     return seccomp_enosys_patch(sc, def, p, err);
 }
 
+/* The syscalls the child makes when it sends the notify fd itself, which it
+ * does when the runtime may not take it (pidfd_getfd needs ptrace rights
+ * over the child: CAP_SYS_PTRACE, as it is not dumpable). */
+static bool used_by_self_send(const char *name)
+{
+    return strcmp(name, "read") == 0 || strcmp(name, "sendmsg") == 0 || strcmp(name, "sendto") == 0;
+}
+
+static int check_notify_rules(const struct spec_seccomp *sc, struct seccomp_plan *p, struct error **err)
+{
+    p->self_send_ok = true;
+    for (size_t i = 0; i < sc->n_syscalls; i++) {
+        if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") != 0)
+            continue;
+        p->notify = true;
+        for (size_t n = 0; sc->syscalls[i].names[n]; n++) {
+            const char *name = sc->syscalls[i].names[n];
+            if (!used_by_self_send(name))
+                continue;
+            p->self_send_ok = false;
+            if (!caps_have_effective(CAP_SYS_PTRACE))
+                return error_setc(err, EXIT_PERM, 0,
+                                  "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY on \"%s\" needs CAP_SYS_PTRACE "
+                                  "(the runtime takes the notify fd from the container's process, which "
+                                  "cannot send it itself)", i, name);
+        }
+    }
+    return 0;
+}
+
 int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, struct error **err)
 {
     struct seccomp_plan *p = xcalloc(1, sizeof(*p));
     p->listener_fd = -1;
     p->host_pidns_fd = -1;
-    for (size_t i = 0; i < sc->n_syscalls; i++)
-        if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
-            p->notify = true;
-    if (build_filter(sc, p, err) < 0 || collect_flags(sc->flags, p, err) < 0 ||
+    if (check_notify_rules(sc, p, err) < 0 || build_filter(sc, p, err) < 0 || collect_flags(sc->flags, p, err) < 0 ||
         (p->notify && connect_listener(sc->listener_path, p, err) < 0)) {
         seccomp_plan_free(p);
         return -1;

@@ -1,5 +1,5 @@
-/* Child side of seccomp: load the compiled program, hand the notify fd to
- * the listener with the runtime-spec containerProcessState. */
+/* Loading the compiled program, and the message that goes with the notify
+ * fd to the listener (the runtime-spec containerProcessState). */
 #include "seccomp_plan.h"
 
 #include <errno.h>
@@ -57,7 +57,7 @@ static int64_t host_pid(const struct seccomp_plan *p)
     return pid;
 }
 
-int seccomp_listener_message(const struct seccomp_plan *p, const char *state_json, char **out,
+int seccomp_listener_message(const struct seccomp_plan *p, const char *state_json, pid_t pid_hint, char **out,
                              struct error **err)
 {
     CLEANUP_JSON yajl_val state = NULL;
@@ -70,7 +70,7 @@ int seccomp_listener_message(const struct seccomp_plan *p, const char *state_jso
     if (json_get_string(state, "", "ociVersion", &version, err) < 0 || json_get_int64(state, "", "pid", &pid, err) < 0)
         return error_prefix(err, "container state");
     if (pid <= 0)
-        pid = host_pid(p);
+        pid = pid_hint > 0 ? pid_hint : host_pid(p);
     CLEANUP_JSON_GEN yajl_gen g = json_gen_new(false);
     jg_obj_open(g);
     jg_key_str(g, "ociVersion", version ? version : "1.0.2");
@@ -91,7 +91,7 @@ int seccomp_listener_message(const struct seccomp_plan *p, const char *state_jso
     return 0;
 }
 
-int seccomp_send_listener(const struct seccomp_plan *p, int notify_fd, const char *msg, struct error **err)
+int seccomp_send_listener(int sock, int notify_fd, const char *msg, struct error **err)
 {
     char control[CMSG_SPACE(sizeof(int))];
     memset(control, 0, sizeof(control));
@@ -109,13 +109,13 @@ int seccomp_send_listener(const struct seccomp_plan *p, int notify_fd, const cha
     memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
     ssize_t n;
     do
-        n = sendmsg(p->listener_fd, &mh, MSG_NOSIGNAL);
+        n = sendmsg(sock, &mh, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return error_set(err, errno, "send the seccomp notify fd to linux.seccomp.listenerPath");
     /* The rest of a long message, if the socket took only part of it. */
     for (size_t sent = (size_t)n; sent < iov.iov_len;) {
-        n = send(p->listener_fd, msg + sent, iov.iov_len - sent, MSG_NOSIGNAL);
+        n = send(sock, msg + sent, iov.iov_len - sent, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "common/spec.h"
@@ -16,6 +17,7 @@ struct seccomp_plan {
     unsigned short n_insns;
     unsigned int flags; /* SECCOMP_FILTER_FLAG_* asked for in linux.seccomp.flags */
     bool notify;        /* some rule uses SCMP_ACT_NOTIFY */
+    bool self_send_ok;  /* no NOTIFY rule on what the child's own hand-over calls (read, sendmsg, sendto) */
     int listener_fd;    /* connected to listenerPath (close-on-exec), or -1 */
     int host_pidns_fd;  /* the runtime's pid namespace: names the init's pid for the listener */
     char *metadata;     /* listenerMetadata */
@@ -43,11 +45,16 @@ int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_plan **out, st
 /* Load; *notify_fd gets the listener fd (or -1). */
 int seccomp_plan_load(const struct seccomp_plan *p, int *notify_fd, struct error **err);
 /* The runtime-spec containerProcessState for the listener, built from the
- * container state JSON (before loading, so nothing is allocated after). */
-int seccomp_listener_message(const struct seccomp_plan *p, const char *state_json, char **out,
+ * container state JSON. Its pid is the state's, else pid, else (pid 0: in
+ * the child) our own as the runtime sees it. */
+int seccomp_listener_message(const struct seccomp_plan *p, const char *state_json, pid_t pid, char **out,
                              struct error **err);
 /* Send notify_fd with SCM_RIGHTS and the message over the listener socket. */
-int seccomp_send_listener(const struct seccomp_plan *p, int notify_fd, const char *msg, struct error **err);
+int seccomp_send_listener(int sock, int notify_fd, const char *msg, struct error **err);
 void seccomp_plan_free(struct seccomp_plan *p);
+
+struct security_plan;
+/* The plan's filter (security.c), or NULL. */
+const struct seccomp_plan *security_seccomp(const struct security_plan *p);
 
 #endif

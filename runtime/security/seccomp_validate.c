@@ -6,11 +6,14 @@
 
 #define INVALID(...) error_setc(err, EXIT_INVALID, 0, __VA_ARGS__)
 
-/* Syscalls the init process makes between loading the filter and handing
- * the notify fd over: notifying on them would deadlock it. */
+/* The syscall the container's process makes between loading the filter
+ * and the listener having the notify fd: it writes the fd's number to the
+ * runtime, which takes the fd with pidfd_getfd and sends it on. Notifying
+ * on it would make the process wait on a listener that never gets the fd
+ * (runc refuses it too). */
 static bool notify_would_deadlock(const char *name)
 {
-    return strcmp(name, "sendmsg") == 0 || strcmp(name, "sendto") == 0 || strcmp(name, "write") == 0;
+    return strcmp(name, "write") == 0;
 }
 
 static int validate_args(const struct spec_seccomp_syscall *sc, size_t i, struct error **err)
@@ -38,7 +41,8 @@ static int validate_syscall(const struct spec_seccomp_syscall *sc, size_t i, boo
         for (size_t n = 0; sc->names[n]; n++)
             if (notify_would_deadlock(sc->names[n]))
                 return INVALID("linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for \"%s\" "
-                               "(the runtime needs it to hand over the notify fd)", i, sc->names[n]);
+                               "(the container's process needs it to hand the notify fd to the runtime)",
+                               i, sc->names[n]);
     }
     return validate_args(sc, i, err);
 }

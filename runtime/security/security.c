@@ -85,23 +85,33 @@ static int check_cwd_inside_root(struct error **err)
     return 0;
 }
 
-static int load_seccomp(const struct security_plan *p, const char *state_json, struct error **err)
+/* The message is built before loading (nothing is allocated after), when
+ * the child may have to send the fd itself. */
+static int load_seccomp(const struct security_plan *p, const char *state_json, const struct notify_handover *h,
+                        struct error **err)
 {
+    const struct seccomp_plan *sp = p->seccomp;
     CLEANUP_FREE char *msg = NULL;
-    if (p->seccomp->notify && seccomp_listener_message(p->seccomp, state_json, &msg, err) < 0)
+    if (sp->notify && sp->self_send_ok && seccomp_listener_message(sp, state_json, 0, &msg, err) < 0)
         return -1;
     int notify_fd = -1;
-    if (seccomp_plan_load(p->seccomp, &notify_fd, err) < 0)
+    if (seccomp_plan_load(sp, &notify_fd, err) < 0)
         return -1;
     if (notify_fd < 0)
         return 0;
-    int rc = seccomp_send_listener(p->seccomp, notify_fd, msg, err);
+    struct notify_fds f = { .notify_fd = notify_fd, .listener_fd = sp->listener_fd, .self_send_ok = sp->self_send_ok };
+    int rc = h ? h->hand_over(h->ctx, &f, err) : 0;
+    if (rc == 0 && msg == NULL)
+        rc = error_set(err, 0, "send the seccomp notify fd: a rule notifies the syscalls it needs");
+    else if (rc == 0)
+        rc = seccomp_send_listener(sp->listener_fd, notify_fd, msg, err);
     close(notify_fd);
-    close(p->seccomp->listener_fd);
-    return rc;
+    close(sp->listener_fd);
+    return rc < 0 ? -1 : 0;
 }
 
-int security_finish(const struct security_plan *p, const char *state_json, struct error **err)
+int security_finish(const struct security_plan *p, const char *state_json, const struct notify_handover *h,
+                    struct error **err)
 {
     if (lsm_apply(p->apparmor_profile, p->selinux_label, err) < 0)
         return -1;
@@ -111,7 +121,7 @@ int security_finish(const struct security_plan *p, const char *state_json, struc
         return error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
     if (p->seccomp == NULL)
         return 0;
-    if (load_seccomp(p, state_json, err) < 0)
+    if (load_seccomp(p, state_json, h, err) < 0)
         return -1;
     if (!seccomp_needs_admin(p))
         return 0;
@@ -128,6 +138,16 @@ void security_plan_free(struct security_plan *p)
     free(p->apparmor_profile);
     free(p->selinux_label);
     free(p);
+}
+
+const struct seccomp_plan *security_seccomp(const struct security_plan *p)
+{
+    return p ? p->seccomp : NULL;
+}
+
+bool security_plan_notifies(const struct security_plan *p)
+{
+    return p && p->seccomp && p->seccomp->notify;
 }
 
 size_t security_plan_fds(const struct security_plan *p, int fds[2])

@@ -118,6 +118,32 @@ user_bundle() {
         fail "$output"
 }
 
+@test "rootless: SCMP_ACT_NOTIFY: without CAP_SYS_PTRACE the init sends its notify fd itself; NOTIFY on sendmsg is refused" {
+    python3 -c 'import socket; socket.recv_fds' 2>/dev/null || skip "python3 >= 3.9 needed"
+    local b sock out listener
+    b=$(user_bundle notify sh -c 'mkdir /tmp/x; echo status=$?')
+    sock="$(user_dir notify-agent)/agent.sock"
+    out="$BATS_TEST_TMPDIR/agent.json"
+    timeout 60 python3 "$BATS_TEST_DIRNAME/../lib/seccomp-listener.py" "$sock" "$out" &
+    listener=$!
+    for _ in $(seq 100); do [ -e "$out.ready" ] && break; sleep 0.05; done
+    config_edit "$b" ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", listenerPath: \"$sock\",
+        syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_NOTIFY\"}]}"
+    run as_user runtime --debug run -b "$b" "$ID"
+    wait "$listener" || true
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == *"Operation not supported"* ]] && [[ "$output" == *"status=1"* ]] || fail "$output"
+    [[ "$output" == *"notify fd from the container's process: Operation not permitted; it sends it itself"* ]] ||
+        fail "$output"
+    [ "$(jq .nfds "$out")" = 1 ] || fail "no fd reached the listener"
+    # the process could not send it itself past a notified sendmsg, and we may not take it
+    config_edit "$b" '.linux.seccomp.syscalls[0].names = ["sendmsg"]'
+    run as_user runtime run -b "$b" "$ID"
+    [ "$status" -eq 5 ] || fail "$status: $output"
+    [[ "$output" == *'SCMP_ACT_NOTIFY on "sendmsg" needs CAP_SYS_PTRACE'* ]] || fail "$output"
+    [ "${#lines[@]}" -eq 1 ] || fail "$output"
+}
+
 @test "rootless: create, state, kill, delete and list work for the user and leave nothing" {
     local b
     b=$(user_bundle life sleep 100)

@@ -80,7 +80,7 @@ static int run_child(struct spec *s, const struct run *r, struct sets *out)
             if (setresgid(r->uid, r->uid, r->uid) < 0 || setresuid(r->uid, r->uid, r->uid) < 0)
                 _exit(11);
         }
-        if (security_apply_caps(p, &err) < 0 || security_finish(p, NULL, &err) < 0) {
+        if (security_apply_caps(p, &err) < 0 || security_finish(p, NULL, NULL, &err) < 0) {
             fprintf(stderr, "# child: %s\n", err->msg);
             _exit(12);
         }

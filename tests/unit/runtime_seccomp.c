@@ -1,6 +1,7 @@
 /* linux.seccomp: filters compiled by security_prepare and loaded by
  * security_finish in a forked child; the child's syscalls show the effect. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,7 +67,7 @@ static int run_getpriority(struct fixture *f, int which, const char *state_json)
     }
     pid_t pid = fork();
     if (pid == 0) {
-        if (security_finish(p, state_json, &err) < 0) {
+        if (security_finish(p, state_json, NULL, &err) < 0) {
             fprintf(stderr, "# child: %s\n", err->msg);
             _exit(200);
         }
@@ -230,9 +231,15 @@ static void test_refusals(void)
     ok(validate_error(&f, "listenerPath: required"), "SCMP_ACT_NOTIFY without listenerPath refused");
     fixture_init(&f, "SCMP_ACT_NOTIFY", "getpriority", "SCMP_ACT_ERRNO");
     ok(validate_error(&f, "cannot be the default action"), "SCMP_ACT_NOTIFY as default action refused");
+    fixture_init(&f, "SCMP_ACT_ALLOW", "write", "SCMP_ACT_NOTIFY");
+    f.sc.listener_path = "/x";
+    ok(validate_error(&f, "cannot be used for \"write\""), "SCMP_ACT_NOTIFY on write refused");
+    struct error *err = NULL;
     fixture_init(&f, "SCMP_ACT_ALLOW", "sendmsg", "SCMP_ACT_NOTIFY");
     f.sc.listener_path = "/x";
-    ok(validate_error(&f, "cannot be used for \"sendmsg\""), "SCMP_ACT_NOTIFY on sendmsg refused");
+    f.names[1] = "sendto";
+    ok(security_validate(&f.spec, &err) == 0, "SCMP_ACT_NOTIFY on sendmsg and sendto accepted");
+    error_free(err);
 }
 
 static void test_unknown_syscall_skipped(void)
@@ -271,21 +278,31 @@ static int listener_serve(int lfd, char *body, size_t body_len)
     return rc;
 }
 
+/* A listening socket at dir/listener.sock; -1 after a failed ok(). */
+static int listener_socket(char *dir, char **path)
+{
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "mkdtemp");
+        return -1;
+    }
+    *path = xasprintf("%s/listener.sock", dir);
+    int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    strcpy(addr.sun_path, *path);
+    if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
+        ok(0, "listener socket");
+        return -1;
+    }
+    return lfd;
+}
+
 static void test_notify(void)
 {
     char dir[] = "/tmp/seccomp-notify-XXXXXX";
-    if (mkdtemp(dir) == NULL) {
-        ok(0, "mkdtemp");
+    CLEANUP_FREE char *path = NULL;
+    int lfd = listener_socket(dir, &path);
+    if (lfd < 0)
         return;
-    }
-    CLEANUP_FREE char *path = xasprintf("%s/listener.sock", dir);
-    int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    strcpy(addr.sun_path, path);
-    if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
-        ok(0, "listener socket");
-        return;
-    }
     struct fixture f;
     fixture_init(&f, "SCMP_ACT_ALLOW", "getpriority", "SCMP_ACT_NOTIFY");
     f.sc.listener_path = path;
@@ -302,7 +319,7 @@ static void test_notify(void)
     if (pid == 0) {
         CLEANUP_FREE char *state = xasprintf("{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"status\":\"creating\","
                                              "\"pid\":%d,\"bundle\":\"/b\"}", (int)getpid());
-        if (security_finish(p, state, &err) < 0)
+        if (security_finish(p, state, NULL, &err) < 0)
             _exit(200);
         long r = syscall(SYS_getpriority, 0, 0);
         _exit(r < 0 ? errno : 0);
@@ -336,6 +353,97 @@ static void test_notify(void)
     rmdir(dir);
 }
 
+/* The child's side as the init's over its sync socket: write the fd's
+ * number, read the answer ('1': the listener has it). */
+struct pipe_ends {
+    int up, down;
+};
+
+static int pipe_hand_over(void *ctx, const struct notify_fds *f, struct error **err)
+{
+    const struct pipe_ends *e = ctx;
+    char ack = 0;
+    if (write(e->up, &f->notify_fd, sizeof(int)) != sizeof(int) || read(e->down, &ack, 1) != 1)
+        return error_set(err, errno, "hand-over");
+    return ack == '1';
+}
+
+/* The runtime's side: the number from the child, the fd with pidfd_getfd,
+ * the message to the listener; -1 when something failed. */
+static int relay_for(struct security_plan *p, pid_t pid, int up, int down, const char *state)
+{
+    struct error *err = NULL;
+    struct notify_relay *r = NULL;
+    int num = -1, rc = -1;
+    int pidfd = syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd >= 0 && read(up, &num, sizeof(num)) == sizeof(num) &&
+        notify_relay_new(p, state, pid, &r, &err) == 0 && r != NULL)
+        rc = notify_relay_pass(r, pidfd, num, &err);
+    char ack = rc == 1 ? '1' : '2';
+    if (write(down, &ack, 1) != 1)
+        rc = -1;
+    if (err)
+        fprintf(stderr, "# relay: %s\n", err->msg);
+    error_free(err);
+    notify_relay_free(r);
+    if (pidfd >= 0)
+        close(pidfd);
+    return rc;
+}
+
+/* NOTIFY on sendmsg: the child cannot send the fd itself; it writes the
+ * number, the parent takes the fd and sends it, the listener answers the
+ * child's sendmsg. */
+static void test_notify_relay(void)
+{
+    char dir[] = "/tmp/seccomp-relay-XXXXXX";
+    CLEANUP_FREE char *path = NULL;
+    int lfd = listener_socket(dir, &path);
+    if (lfd < 0)
+        return;
+    struct fixture f;
+    fixture_init(&f, "SCMP_ACT_ALLOW", "sendmsg", "SCMP_ACT_NOTIFY");
+    f.sc.listener_path = path;
+    struct error *err = NULL;
+    struct security_plan *p = NULL;
+    int up[2], down[2];
+    if (security_validate(&f.spec, &err) < 0 || security_prepare(&f.spec, &p, &err) < 0 || pipe2(up, O_CLOEXEC) < 0 ||
+        pipe2(down, O_CLOEXEC) < 0) {
+        fprintf(stderr, "# %s\n", err ? err->msg : strerror(errno));
+        error_free(err);
+        ok(0, "relay plan");
+        return;
+    }
+    const char *state = "{\"ociVersion\":\"1.0.2\",\"id\":\"c2\",\"status\":\"creating\",\"bundle\":\"/b\"}";
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct pipe_ends e = { up[1], down[0] };
+        struct notify_handover h = { pipe_hand_over, &e };
+        if (security_finish(p, state, &h, &err) < 0)
+            _exit(200);
+        long r = syscall(SYS_sendmsg, -1, NULL, 0);
+        _exit(r < 0 ? errno : 0);
+    }
+    int relayed = relay_for(p, pid, up[0], down[1], state);
+    security_plan_free(p);
+    char body[4096];
+    int served = listener_serve(lfd, body, sizeof(body));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ok(relayed == 1 && served == 0 && exit_code(status) == 61,
+       "SCMP_ACT_NOTIFY on sendmsg: the parent takes the notify fd (pidfd_getfd), the listener answers");
+    CLEANUP_FREE char *want = xasprintf("\"pid\":%d,", (int)pid);
+    ok(strstr(body, want) != NULL && strstr(body, "\"seccompFd\"") != NULL,
+       "the parent's message names the child's pid");
+    for (int i = 0; i < 2; i++) {
+        close(up[i]);
+        close(down[i]);
+    }
+    close(lfd);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     alarm(60); /* a broken listener exchange must not hang the suite */
@@ -348,5 +456,6 @@ int main(void)
     test_refusals();
     test_unknown_syscall_skipped();
     test_notify();
+    test_notify_relay();
     return tap_done();
 }
