@@ -83,17 +83,30 @@ static int probe_options(const struct spec_mount *m, const char *data, struct er
     return 0;
 }
 
-static int mount_validate(const struct spec_mount *m, struct error **err)
+int mount_entry_parse(const struct spec_mount *m, struct mount_flags *f, bool *bind, struct error **err)
 {
     if (m->destination == NULL || m->destination[0] == '\0')
         return error_setc(err, EXIT_INVALID, 0, "mount with an empty destination");
-    struct mount_flags f;
-    if (mount_flags_parse(m->options, &f, err) < 0)
+    if (mount_flags_parse(m->options, f, err) < 0)
         return error_prefix(err, "mount %s", m->destination);
     const char *type = m->type ? m->type : "";
-    bool bind = strcmp(type, "bind") == 0 || (f.flags & MS_BIND);
-    int r = mount_check_words(m, &f, bind, err);
-    if (r == 0 && !bind && *type && strncmp(type, "cgroup", 6) != 0)
+    *bind = strcmp(type, "bind") == 0 || (f->flags & MS_BIND);
+    if (mount_check_words(m, f, *bind, err) < 0) {
+        mount_flags_release(f);
+        return -1;
+    }
+    return 0;
+}
+
+static int mount_validate(const struct spec_mount *m, struct error **err)
+{
+    struct mount_flags f;
+    bool bind;
+    if (mount_entry_parse(m, &f, &bind, err) < 0)
+        return -1;
+    const char *type = m->type ? m->type : "";
+    int r = 0;
+    if (!bind && *type && strncmp(type, "cgroup", 6) != 0)
         r = probe_options(m, f.data, err);
     mount_flags_release(&f);
     return r;

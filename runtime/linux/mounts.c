@@ -289,16 +289,12 @@ static int copy_symlink(const struct mount_ctx *c, const struct spec_mount *m, s
 
 int mount_entry(const struct mount_ctx *c, const struct spec_mount *m, struct error **err)
 {
-    if (m->destination == NULL || m->destination[0] == '\0')
-        return error_setc(err, EXIT_INVALID, 0, "mount with an empty destination");
-    if (check_kernel_fs_target(c, m, err) < 0)
-        return -1;
     struct mount_flags f;
-    if (mount_flags_parse(m->options, &f, err) < 0)
-        return error_prefix(err, "mount %s", m->destination);
+    bool bind;
+    if (mount_entry_parse(m, &f, &bind, err) < 0)
+        return -1;
     const char *type = m->type ? m->type : "";
-    bool bind = strcmp(type, "bind") == 0 || (f.flags & MS_BIND);
-    int r = mount_check_words(m, &f, bind, err);
+    int r = check_kernel_fs_target(c, m, err);
     if (r == 0 && bind && f.data)
         log_warn("mount %s: ignoring options a bind mount does not take: %s", m->destination, f.data);
     if (r == 0 && bind && f.copy_symlink)

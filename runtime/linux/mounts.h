@@ -69,6 +69,10 @@ int mount_entry(const struct mount_ctx *c, const struct spec_mount *m, struct er
  * made (the runtime's words; a probed file system's options, through
  * fsopen/fsconfig without creating a superblock); exit 3 naming it. */
 int mounts_validate(const struct spec *s, struct error **err);
+/* One entry's words parsed and checked (an empty destination, the
+ * runtime's own options, mount_check_words); bind: a bind mount. On
+ * failure f holds nothing to release. */
+int mount_entry_parse(const struct spec_mount *m, struct mount_flags *f, bool *bind, struct error **err);
 /* idmap, tmpcopyup on a non-tmpfs, copy-symlink on a non-bind: refused. */
 int mount_check_words(const struct spec_mount *m, const struct mount_flags *f, bool bind, struct error **err);
 /* The two halves of mount_entry, for callers that build entries themselves. */
