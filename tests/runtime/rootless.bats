@@ -126,7 +126,7 @@ user_bundle() {
     out="$BATS_TEST_TMPDIR/agent.json"
     timeout 60 python3 "$BATS_TEST_DIRNAME/../lib/seccomp-listener.py" "$sock" "$out" &
     listener=$!
-    for _ in $(seq 100); do [ -e "$out.ready" ] && break; sleep 0.05; done
+    for _ in $(seq 200); do [ -e "$out.ready" ] && break; sleep 0.05; done
     config_edit "$b" ".linux.seccomp = {defaultAction: \"SCMP_ACT_ALLOW\", listenerPath: \"$sock\",
         syscalls: [{names: [\"mkdir\", \"mkdirat\"], action: \"SCMP_ACT_NOTIFY\"}]}"
     run as_user runtime --debug run -b "$b" "$ID"

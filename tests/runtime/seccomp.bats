@@ -120,7 +120,7 @@ start_listener() {
     OUT="$BATS_TEST_TMPDIR/agent.json"
     timeout 60 python3 "$BATS_TEST_DIRNAME/../lib/seccomp-listener.py" "$SOCK" "$OUT" "$@" &
     LISTENER_PID=$!
-    for _ in $(seq 100); do [ -e "$OUT.ready" ] && break; sleep 0.05; done
+    for _ in $(seq 200); do [ -e "$OUT.ready" ] && break; sleep 0.05; done
 }
 
 # Until the agent answered a notification (or gave up).
