@@ -17,8 +17,10 @@ teardown() {
 
 # Every JSON path of a stats event, without the per-cpu arrays and the
 # raw memory.stat keys (they vary with the kernel and the cpu count).
+# (memory.cache is left out: runc omits it when 0, as we do, and page cache
+# of two different containers is 0 in one and not the other by chance)
 paths_of() {
-    jq -c '[paths | map(tostring) | join(".")] | map(select(test("raw\\.|percpu") | not)) | sort'
+    jq -c '[paths | map(tostring) | join(".")] | map(select(test("raw\\.|percpu|^data\\.memory\\.cache$") | not)) | sort'
 }
 
 @test "events --stats: one line in runc's shape, with this container's numbers" {
