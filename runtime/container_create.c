@@ -216,6 +216,9 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
 {
     CLEANUP_FREE char *state_json = initial_state_json(p);
     pid_t self = getpid();
+    /* Asked before the clone: in the child, geteuid() says 0 as soon as the
+     * parent has written its uid_map, a race the init must not see. */
+    bool maps_by_user = p->ns.wanted[NS_USER] && geteuid() != 0;
     CLEANUP_CLOSE int cgfd = l->cgroup ? cgroup_join_v2_fd(l->cgroup) : -1;
     struct clone_args ca = {
         .flags = (uint64_t)p->ns.clone_flags | CLONE_PIDFD | (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
@@ -231,7 +234,7 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
         cgfd = -1;
     }
     *into_cgroup = cgfd >= 0;
-    if (pid < 0 && p->ns.wanted[NS_USER] && geteuid() != 0 && (errno == EPERM || errno == ENOSPC || errno == EACCES))
+    if (pid < 0 && maps_by_user && (errno == EPERM || errno == ENOSPC || errno == EACCES))
         return error_setc(err, EXIT_PERM, errno,
                           "user namespaces are not allowed for this user "
                           "(sysctl kernel.unprivileged_userns_clone or user.max_user_namespaces)");
@@ -257,7 +260,7 @@ static pid_t clone_init(const struct plan *p, const struct launch *l, int child_
             .bundle = p->bundle,
             .cgroup = l->cgroup,
             .join_cgroup_v1 = l->cgroup && init_joins_v1(p),
-            .maps_by_user = p->ns.wanted[NS_USER] && geteuid() != 0,
+            .maps_by_user = maps_by_user,
         };
         if (p->ns.two_step)
             intermediate(&a);

@@ -170,6 +170,21 @@ user_bundle() {
     [ -z "$(ls "$RL_HOME/run/runtime")" ]
 }
 
+@test "rootless: 16 containers started at once all run and leave nothing (id maps written while each init waits)" {
+    local b i failed=""
+    b=$(user_bundle many true)
+    for i in $(seq 16); do
+        as_user runtime run -b "$b" "$ID-$i" >"$BATS_TEST_TMPDIR/run-$i.out" 2>&1 &
+    done
+    for i in $(seq 16); do
+        wait -n || failed=1
+    done
+    [ -z "$failed" ] || fail "$(cat "$BATS_TEST_TMPDIR"/run-*.out)"
+    # nothing but the once-per-state-root cgroup info line
+    [ -z "$(cat "$BATS_TEST_TMPDIR"/run-*.out | grep -v '^runtime: info: ')" ] || fail "$(cat "$BATS_TEST_TMPDIR"/run-*.out)"
+    [ -z "$(as_user runtime list -q)" ] || fail "left: $(as_user runtime list -q)"
+}
+
 @test "rootless: limits that cannot be applied are refused; --rootless=true skips them with a warning" {
     local b
     b=$(user_bundle limits true)
