@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/linux/become_user.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/keyring.h"
 #include "runtime/linux/notify_handover.h"
@@ -72,28 +73,6 @@ static int enter(const struct exec_child_args *a, struct error **err)
     return keyring_join_session(a->keyring_id, err);
 }
 
-static int become_user(const struct exec_child_args *a, struct error **err)
-{
-    const struct spec_process *p = a->process;
-    if (process_set_rlimits(p, err) < 0)
-        return -1;
-    if (security_drop_bounding(a->sec, err) < 0)
-        return error_prefix(err, "capabilities");
-    /* runc's order: chdir while privileged (a cwd only root may enter),
-     * again after the user switch if that was refused. */
-    bool in_cwd = chdir(p->cwd) == 0;
-    if (!in_cwd && errno != EACCES && errno != EPERM)
-        return error_set(err, errno, "process.cwd: chdir %s", p->cwd);
-    if (process_switch_user(&p->user, err) < 0)
-        return -1;
-    if (security_apply_caps(a->sec, err) < 0)
-        return error_prefix(err, "capabilities");
-    if (!in_cwd && chdir(p->cwd) < 0)
-        return error_set(err, errno, "process.cwd: chdir %s", p->cwd);
-    umask(p->user.has_umask ? p->user.umask : 0022);
-    return 0;
-}
-
 /* A pty of the container's devpts, its master to the parent. */
 static int send_terminal(const struct exec_child_args *a, struct error **err)
 {
@@ -109,7 +88,8 @@ void exec_child_main(const struct exec_child_args *a)
 {
     CLEANUP_ERROR struct error *err = NULL;
     struct exec_plan x = { 0 };
-    if (enter(a, &err) < 0 || (a->process->terminal && send_terminal(a, &err) < 0) || become_user(a, &err) < 0 || process_prepare_exec(a->process, &x, &err) < 0 ||
+    if (enter(a, &err) < 0 || (a->process->terminal && send_terminal(a, &err) < 0) ||
+        process_become_user(a->process, a->sec, &err) < 0 || process_prepare_exec(a->process, &x, &err) < 0 ||
         process_close_fds(a->preserve_fds, &err) < 0)
         fail(a, err);
     int sync_fd = a->sync_fd;

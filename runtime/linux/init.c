@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "runtime/hooks.h"
+#include "runtime/linux/become_user.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/keyring.h"
 #include "runtime/linux/notify_handover.h"
@@ -107,20 +108,6 @@ static int setup_rootfs(const struct init_args *a, struct error **err)
     if (rootfs_finish(a->spec, err) < 0)
         return error_prefix(err, "rootfs");
     return 0;
-}
-
-static int become_user(const struct init_args *a, struct error **err)
-{
-    const struct spec_process *p = a->spec->process;
-    if (process_set_rlimits(p, err) < 0)
-        return -1;
-    if (security_drop_bounding(a->sec, err) < 0)
-        return error_prefix(err, "capabilities");
-    if (process_switch_user(&p->user, err) < 0)
-        return -1;
-    if (security_apply_caps(a->sec, err) < 0)
-        return error_prefix(err, "capabilities");
-    return process_chdir_umask(p, err);
 }
 
 /* Report ready and wait for the parent's go-ahead, sent once it has
@@ -220,7 +207,7 @@ void init_main(const struct init_args *a)
     parent_watch_arm(a->parent_pid, a->sync_fd);
     if ((a->keyring_id && keyring_new_session(a->keyring_id, a->ns->wanted[NS_USER], &err) < 0) ||
         process_set_hostname(a->spec, &err) < 0 || setup_rootfs(a, &err) < 0 ||
-        become_user(a, &err) < 0 || process_prepare_exec(a->spec->process, &x, &err) < 0)
+        process_become_user(a->spec->process, a->sec, &err) < 0 || process_prepare_exec(a->spec->process, &x, &err) < 0)
         fail(a, err);
     wait_recorded(a);
     if (a->start_fd >= 0)

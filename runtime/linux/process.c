@@ -146,14 +146,6 @@ int process_make_cwd(const struct spec_process *p, struct error **err)
     return 0;
 }
 
-int process_chdir_umask(const struct spec_process *p, struct error **err)
-{
-    if (chdir(p->cwd) < 0)
-        return error_set(err, errno, "process.cwd: chdir %s", p->cwd);
-    umask(p->user.has_umask ? p->user.umask : 0022);
-    return 0;
-}
-
 static const char *env_get(char *const *env, const char *name)
 {
     size_t n = strlen(name);

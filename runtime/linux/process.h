@@ -22,7 +22,6 @@ int process_switch_user(const struct spec_user *u, struct error **err);
 /* A process.cwd missing in the container is made (0755, root's), as runc
  * does: called inside the new root, before it may turn read-only. */
 int process_make_cwd(const struct spec_process *p, struct error **err);
-int process_chdir_umask(const struct spec_process *p, struct error **err);
 
 struct exec_plan {
     char *path;  /* resolved against the container's PATH */

@@ -65,6 +65,19 @@ start() {
     [ "$output" = 0 ]
 }
 
+@test "exec: --cwd only root may enter (/root 0700) works with -u 42, as in runc" {
+    mkdir -p "$BUNDLE/rootfs/root"
+    chmod 700 "$BUNDLE/rootfs/root"
+    start
+    run rt_stdout exec -u 42:42 --cwd /root "$ID" sh -c 'pwd; id -u'
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$output" = "$(printf '/root\n42')" ] || fail "$output"
+    # a cwd that is no directory still fails, naming it
+    run rt exec -u 42:42 --cwd /bin/sh "$ID" true
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"process.cwd: chdir /bin/sh: Not a directory"* ]] || fail "$output"
+}
+
 @test "exec: capabilities, no_new_privs, rlimits and seccomp of the container apply" {
     config_edit "$BUNDLE" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 512, "soft": 256}]
         | .process.noNewPrivileges = false

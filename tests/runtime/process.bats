@@ -52,6 +52,26 @@ teardown() { core_teardown; }
     [ "$status" -eq 3 ]
 }
 
+@test "process: a cwd only root may enter (/root 0700, and beneath a 0700 dir) works for uid 42, as in runc" {
+    bundle sh -c 'pwd; id -u; ls . >/dev/null 2>&1 || echo unreadable'
+    mkdir -p "$BUNDLE/rootfs/root" "$BUNDLE/rootfs/locked/inner"
+    chmod 700 "$BUNDLE/rootfs/root" "$BUNDLE/rootfs/locked"
+    local cwd expect
+    for cwd in /root /locked/inner; do
+        config_edit "$BUNDLE" ".process.cwd = \"$cwd\" | .process.user = {uid: 42, gid: 42}"
+        # entered while privileged; what the user may not read stays unreadable
+        expect=$(printf '%s\n42' "$cwd")
+        [ "$cwd" = /root ] && expect="$expect"$'\n'unreadable
+        run rt_stdout run --bundle "$BUNDLE" "$ID"
+        [ "$status" -eq 0 ] || fail "$cwd: $output"
+        [ "$output" = "$expect" ] || fail "$cwd: $output"
+        if command -v runc >/dev/null; then
+            run runc --root "$BATS_TEST_TMPDIR/runc-state" run -b "$BUNDLE" "$ID-runc"
+            [ "$status" -eq 0 ] && [ "$output" = "$expect" ] || fail "runc, $cwd: $output"
+        fi
+    done
+}
+
 @test "process: user uid, gid and additionalGids" {
     bundle sh -c 'id -u; id -g; id -G'
     config_edit "$BUNDLE" '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [20, 30]}'
