@@ -27,6 +27,7 @@
 #include "common/xalloc.h"
 #include "runtime/rootless.h"
 #include "runtime/container.h"
+#include "runtime/linux/bind_sources.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/notify_handover.h"
@@ -331,6 +332,8 @@ static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup,
         return -1;
     if (!p->ns.two_step && ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
         return maps_failed(l, err);
+    if (p->ns.wanted[NS_USER] && geteuid() == 0 && bind_sources_send(l->pid, p->spec, l->sync_fd, err) < 0)
+        return -1;
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;
     bool v1_left = !init_joins_v1(p) && cgroup_detect_mode() != CGROUP_MODE_V2;

@@ -79,7 +79,7 @@ static int send_terminal(const struct exec_child_args *a, struct error **err)
     int master = terminal_setup(a->process, false, err);
     if (master < 0)
         return -1;
-    int rc = sync_send_fd(a->sync_fd, SYNC_PTY, master);
+    int rc = sync_send_fd(a->sync_fd, SYNC_PTY, 0, master);
     close(master);
     return rc < 0 ? error_set(err, errno, "process.terminal: send the terminal to the runtime") : 0;
 }

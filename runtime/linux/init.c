@@ -13,6 +13,7 @@
 #include "common/cleanup.h"
 #include "runtime/hooks.h"
 #include "runtime/linux/become_user.h"
+#include "runtime/linux/bind_sources.h"
 #include "runtime/linux/cgroup_join.h"
 #include "runtime/linux/keyring.h"
 #include "runtime/linux/notify_handover.h"
@@ -36,8 +37,13 @@ static pid_t host_pid;
 static int wait_go(const struct init_args *a, struct error **err)
 {
     struct sync_msg m;
-    if (sync_recv(a->sync_fd, &m, err) < 0)
-        return -1;
+    for (;;) {
+        if (sync_recv(a->sync_fd, &m, err) < 0)
+            return -1;
+        if (m.type != SYNC_MOUNT_SOURCE)
+            break;
+        bind_sources_keep(a->spec, m.value, m.fd, m.errnum);
+    }
     if (m.fd >= 0)
         close(m.fd);
     if (m.type != SYNC_GO)
@@ -83,7 +89,7 @@ static int send_terminal(const struct init_args *a, struct error **err)
     int master = terminal_setup(a->spec->process, true, err);
     if (master < 0)
         return -1;
-    int rc = sync_send_fd(a->sync_fd, SYNC_PTY, master);
+    int rc = sync_send_fd(a->sync_fd, SYNC_PTY, 0, master);
     close(master);
     return rc < 0 ? error_set(err, errno, "process.terminal: send the terminal to the runtime") : 0;
 }
@@ -97,7 +103,9 @@ static int setup_rootfs(const struct init_args *a, struct error **err)
         .before_pivot = before_pivot,
         .ctx = (void *)a,
     };
-    if (rootfs_setup(a->spec, &o, err) < 0)
+    int rc = rootfs_setup(a->spec, &o, err);
+    bind_sources_close();
+    if (rc < 0)
         return error_prefix(err, "rootfs");
     if (a->spec->process->terminal && send_terminal(a, err) < 0)
         return -1;

@@ -18,6 +18,7 @@
 #include "common/cleanup.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "runtime/linux/bind_sources.h"
 
 unsigned long mount_current_flags(int fd)
 {
@@ -174,7 +175,9 @@ int mount_entry_bind(const struct mount_ctx *c, const struct spec_mount *m, cons
     CLEANUP_FREE char *where = path_join(c->rootfs, m->destination);
     if (m->source == NULL)
         return error_setc(err, EXIT_INVALID, 0, "bind mount to %s: no source", where);
-    CLEANUP_CLOSE int src = open(m->source, O_PATH | O_CLOEXEC);
+    CLEANUP_CLOSE int src = bind_source_take(c->spec, m);
+    if (src == -1)
+        src = open(m->source, O_PATH | O_CLOEXEC);
     struct stat st;
     if (src < 0 || fstat(src, &st) < 0)
         return error_set(err, errno, "bind mount %s to %s: open source", m->source, where);

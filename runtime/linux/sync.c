@@ -10,12 +10,10 @@
 
 #include "common/fd_pass.h"
 
-static int send_msg(int fd, const struct sync_msg *m);
-
 int sync_send_value(int fd, enum sync_type type, int value)
 {
     struct sync_msg m = { .type = type, .value = value };
-    return send_msg(fd, &m);
+    return sync_send_msg(fd, &m);
 }
 
 int sync_send(int fd, enum sync_type type, const struct error *e)
@@ -26,10 +24,10 @@ int sync_send(int fd, enum sync_type type, const struct error *e)
         m.errnum = e->errnum;
         snprintf(m.text, sizeof(m.text), "%s", e->msg);
     }
-    return send_msg(fd, &m);
+    return sync_send_msg(fd, &m);
 }
 
-static int send_msg(int fd, const struct sync_msg *m)
+int sync_send_msg(int fd, const struct sync_msg *m)
 {
     size_t len = offsetof(struct sync_msg, text) + strlen(m->text) + 1;
     ssize_t n;
@@ -39,9 +37,9 @@ static int send_msg(int fd, const struct sync_msg *m)
     return n == (ssize_t)len ? 0 : -1;
 }
 
-int sync_send_fd(int sock, enum sync_type type, int fd)
+int sync_send_fd(int sock, enum sync_type type, int value, int fd)
 {
-    struct sync_msg m = { .type = type };
+    struct sync_msg m = { .type = type, .value = value };
     return fd_pass_send(sock, &m, offsetof(struct sync_msg, text) + 1, fd);
 }
 

@@ -18,6 +18,7 @@ enum sync_type {
     SYNC_DETACHED, /* init -> parent (create): no longer tied to the parent's life */
     SYNC_SECCOMP,  /* init or exec child -> parent: the seccomp notify fd's number (value) */
     SYNC_SECCOMP_DONE, /* parent -> child: value 1: the listener has it; 0: send it yourself */
+    SYNC_MOUNT_SOURCE, /* parent -> init, before GO: source of mounts[value] opened by root (fd) */
 };
 
 struct sync_msg {
@@ -32,8 +33,10 @@ struct sync_msg {
 /* Send a message; e (may be NULL) fills an error message. Never raises SIGPIPE. */
 int sync_send(int fd, enum sync_type type, const struct error *e);
 int sync_send_value(int fd, enum sync_type type, int value);
-/* Send a message carrying fd (SCM_RIGHTS). */
-int sync_send_fd(int sock, enum sync_type type, int fd);
+/* Send m as it is (its text up to the NUL; m->fd is not sent). */
+int sync_send_msg(int fd, const struct sync_msg *m);
+/* Send a message carrying value and fd (SCM_RIGHTS). */
+int sync_send_fd(int sock, enum sync_type type, int value, int fd);
 /* Receive one; an fd that came with it is in m->fd (the caller owns it).
  * SYNC_EOF when the peer is gone. -1 with *err on a read error. */
 int sync_recv(int fd, struct sync_msg *m, struct error **err);

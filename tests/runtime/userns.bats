@@ -100,3 +100,44 @@ userns_bundle() {
     # b is pid 1 of a pid namespace owned by its user namespace
     [ "$(awk '/^NSpid/ {print $NF}' /proc/$b/status)" = 1 ]
 }
+
+@test "userns: bind sources the mapped root cannot reach (under a 0700 dir) are opened by root first, as in runc" {
+    local locked="$BATS_TEST_TMPDIR/locked" rohost="$BATS_TEST_TMPDIR/rohost"
+    mkdir -p "$locked/dir" "$rohost"
+    echo in-dir >"$locked/dir/f"
+    echo a-file >"$locked/file"
+    ln -s "$locked/dir" "$BATS_TEST_TMPDIR/link-to-dir"
+    chmod 700 "$locked"
+    # a host mount that is read-only stays so, whatever the entry asks
+    mount --bind "$rohost" "$rohost"
+    mount -o remount,bind,ro "$rohost"
+    userns_bundle sh -c 'cat /m/dir/f /m/file /m/link/f; ls /proc/self/fd | tr "\n" " "; echo; touch /m/rohost/x 2>&1 || echo ro-kept'
+    config_edit "$BUNDLE" ".mounts += [
+        {destination: \"/m/dir\", type: \"bind\", source: \"$locked/dir\", options: [\"rbind\", \"ro\"]},
+        {destination: \"/m/file\", type: \"bind\", source: \"$locked/file\", options: [\"bind\"]},
+        {destination: \"/m/link\", type: \"bind\", source: \"$BATS_TEST_TMPDIR/link-to-dir\", options: [\"bind\"]},
+        {destination: \"/m/rohost\", type: \"bind\", source: \"$rohost\", options: [\"bind\", \"rw\"]}]"
+    # targets the mapped root could not make in root's rootfs
+    mkdir -p "$BUNDLE/rootfs/m/dir" "$BUNDLE/rootfs/m/link" "$BUNDLE/rootfs/m/rohost"
+    touch "$BUNDLE/rootfs/m/file"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    umount "$rohost"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "${lines[0]}" = in-dir ] && [ "${lines[1]}" = a-file ] && [ "${lines[2]}" = in-dir ] || fail "$output"
+    # no fd of the host's came along: stdio, and ls's own directory
+    [ "${lines[3]}" = "0 1 2 3 " ] || fail "fds: ${lines[3]}"
+    [[ "${lines[4]}" == *"Read-only file system"* ]] && [ "${lines[5]}" = ro-kept ] || fail "$output"
+    if command -v runc >/dev/null; then
+        mount --bind "$rohost" "$rohost"
+        mount -o remount,bind,ro "$rohost"
+        run runc --root "$BATS_TEST_TMPDIR/runc-state" run -b "$BUNDLE" "$ID-runc"
+        umount "$rohost"
+        [ "$status" -eq 0 ] && [ "${lines[0]}" = in-dir ] && [ "${lines[1]}" = a-file ] || fail "runc: $output"
+    fi
+    # a source that is missing still fails in one line naming it
+    config_edit "$BUNDLE" ".mounts[-1].source = \"$locked/missing\""
+    run rt run --bundle "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"bind mount $locked/missing to "*"No such file or directory"* ]] || fail "$output"
+    [ ! -e "$ROOT/$ID" ]
+}
