@@ -29,6 +29,8 @@
 #include "runtime/container.h"
 #include "runtime/linux/bind_sources.h"
 #include "runtime/linux/cgroup_join.h"
+#include "runtime/linux/device_stage.h"
+#include "runtime/linux/devices.h"
 #include "runtime/linux/init.h"
 #include "runtime/linux/notify_handover.h"
 #include "runtime/linux/rootfs.h"
@@ -332,7 +334,10 @@ static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup,
         return -1;
     if (!p->ns.two_step && ns_new(&p->ns, NS_USER) && userns_write_maps(l->pid, lx, err) < 0)
         return maps_failed(l, err);
-    if (p->ns.wanted[NS_USER] && geteuid() == 0 && bind_sources_send(l->pid, p->spec, l->sync_fd, err) < 0)
+    /* what the init's mapped root could not do itself */
+    if (p->ns.wanted[NS_USER] && geteuid() == 0 &&
+        (bind_sources_send(l->pid, p->spec, l->sync_fd, err) < 0 ||
+         (devices_needed(p->spec) && device_stage_send(p->spec, l->sync_fd, err) < 0)))
         return -1;
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;

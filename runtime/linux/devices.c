@@ -12,6 +12,8 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
+#include "runtime/linux/device_stage.h"
 
 static const struct spec_device default_devices[] = {
     {.path = "/dev/null", .type = "c", .major = 1, .minor = 3},
@@ -52,10 +54,12 @@ static int device_kind(const struct spec_device *d, mode_t *kind)
     return 0;
 }
 
-/* Device paths must name something beneath /dev, without "..". */
+/* A device may go anywhere in the container (runc and crun make /foo-dev
+ * too), always beneath the rootfs: an absolute path naming something
+ * other than "/", without "..". */
 static bool device_path_ok(const char *path)
 {
-    if (strncmp(path, "/dev/", 5) != 0 || path[5] == '\0')
+    if (path[0] != '/' || path[strspn(path, "/")] == '\0')
         return false;
     for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
         if (p[-1] == '/' && (p[2] == '/' || p[2] == '\0'))
@@ -104,7 +108,7 @@ static int device_mknod(const struct mount_ctx *c, const struct spec_device *d, 
 static int device_check(const struct spec_device *d, mode_t *kind, struct error **err)
 {
     if (d->path == NULL || !device_path_ok(d->path))
-        return error_setc(err, EXIT_INVALID, 0, "linux.devices: path %s is not beneath /dev",
+        return error_setc(err, EXIT_INVALID, 0, "linux.devices: path %s: must be absolute, without \"..\"",
                           d->path ? d->path : "(none)");
     if (device_kind(d, kind) < 0)
         return error_setc(err, EXIT_INVALID, 0, "linux.devices: %s: unknown type %s", d->path,
@@ -142,15 +146,24 @@ static bool configured(const struct spec *s, const char *path)
 
 int devices_create(const struct mount_ctx *c, const struct spec *s, struct error **err)
 {
+    const struct spec_linux *l = s->linux_;
+    size_t n = l ? l->n_devices : 0;
+    CLEANUP_FREE int *staged = xcalloc(n + 1, sizeof(*staged));
+    /* in a user namespace, the nodes the parent made (device_stage.h) */
+    int r = device_stage_clone(c, n, staged, err);
     mode_t old = umask(0);
-    int r = 0;
     for (size_t i = 0; r == 0 && i < N_DEFAULT_DEVICES; i++)
         if (!configured(s, default_devices[i].path))
             r = device_create(c, &default_devices[i], err);
-    const struct spec_linux *l = s->linux_;
-    for (size_t i = 0; r == 0 && l && i < l->n_devices; i++)
-        r = device_create(c, &l->devices[i], err);
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        r = staged[i] >= 0 ? device_stage_place(c, &l->devices[i], staged[i], err)
+                           : device_create(c, &l->devices[i], err);
+        staged[i] = -1;
+    }
     umask(old);
+    for (size_t i = 0; i < n; i++)
+        if (staged[i] >= 0)
+            close(staged[i]);
     return r;
 }
 

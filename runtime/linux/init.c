@@ -15,6 +15,7 @@
 #include "runtime/linux/become_user.h"
 #include "runtime/linux/bind_sources.h"
 #include "runtime/linux/cgroup_join.h"
+#include "runtime/linux/device_stage.h"
 #include "runtime/linux/keyring.h"
 #include "runtime/linux/notify_handover.h"
 #include "runtime/linux/parent_watch.h"
@@ -40,9 +41,12 @@ static int wait_go(const struct init_args *a, struct error **err)
     for (;;) {
         if (sync_recv(a->sync_fd, &m, err) < 0)
             return -1;
-        if (m.type != SYNC_MOUNT_SOURCE)
+        if (m.type == SYNC_MOUNT_SOURCE)
+            bind_sources_keep(a->spec, m.value, m.fd, m.errnum);
+        else if (m.type == SYNC_DEVICE_STAGE && m.fd >= 0)
+            device_stage_keep(m.fd);
+        else
             break;
-        bind_sources_keep(a->spec, m.value, m.fd, m.errnum);
     }
     if (m.fd >= 0)
         close(m.fd);

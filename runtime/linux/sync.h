@@ -19,6 +19,7 @@ enum sync_type {
     SYNC_SECCOMP,  /* init or exec child -> parent: the seccomp notify fd's number (value) */
     SYNC_SECCOMP_DONE, /* parent -> child: value 1: the listener has it; 0: send it yourself */
     SYNC_MOUNT_SOURCE, /* parent -> init, before GO: source of mounts[value] opened by root (fd) */
+    SYNC_DEVICE_STAGE, /* parent -> init, before GO: a tmpfs holding the nodes of linux.devices (fd) */
 };
 
 struct sync_msg {

@@ -29,10 +29,10 @@ int userns_validate(const struct spec *s, bool new_userns, struct error **err)
             return error_setc(err, EXIT_INVALID, 0, "linux.%s[%zu].size: must be > 0", name, k);
         char what[64];
         snprintf(what, sizeof(what), "linux.%s[%zu]: containerID + size - 1", name, k);
-        if (id_check((uint64_t)m->container_id + m->size - 1, what, err) < 0)
+        if (id_check_max((uint64_t)m->container_id + m->size - 1, MAP_ID_MAX, what, err) < 0)
             return -1;
         snprintf(what, sizeof(what), "linux.%s[%zu]: hostID + size - 1", name, k);
-        if (id_check((uint64_t)m->host_id + m->size - 1, what, err) < 0)
+        if (id_check_max((uint64_t)m->host_id + m->size - 1, MAP_ID_MAX, what, err) < 0)
             return -1;
     }
     return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# uids and gids outside 0..2^31-1 are refused at validation (exit 3, one
-# line, nothing left): (uid_t)-1 means "unchanged" to setresuid, so uid
-# 4294967295 would run the process as root.
+# uids and gids of a process outside 0..2^31-1 are refused at validation
+# (exit 3, one line, nothing left): (uid_t)-1 means "unchanged" to
+# setresuid, so uid 4294967295 would run the process as root. Id maps may
+# reach 4294967294.
 
 load lib_core
 
@@ -43,12 +44,19 @@ refused() {
     [ "${lines[1]}" = 2147483647 ]
 }
 
-@test "id maps reaching above 2^31-1 are refused (hostID and containerID ends)" {
-    local ns='.linux.namespaces = (.linux.namespaces | map(select(.type != "user"))) + [{"type":"user"}] | .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]'
-    refused "$ns | .linux.uidMappings = [{\"containerID\":0,\"hostID\":4294901760,\"size\":65535}]" \
-        'linux.uidMappings[0]: hostID + size - 1: 4294967294 is outside 0..2147483647'
-    refused "$ns | .linux.uidMappings = [{\"containerID\":4294967294,\"hostID\":100000,\"size\":1}]" \
-        'linux.uidMappings[0]: containerID + size - 1: 4294967294 is outside'
+@test "id maps may cover every id but 4294967295 (the full \"0 0 4294967295\" map, as crun); beyond is refused" {
+    local ns='.linux.namespaces = (.linux.namespaces | map(select(.type != "user"))) + [{"type":"user"}]'
+    config_edit "$BUNDLE" "$ns | .linux.uidMappings = [{containerID: 0, hostID: 0, size: 4294967295}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 0, size: 4294967295}]
+        | .process.args = [\"cat\", \"/proc/self/uid_map\", \"/proc/self/gid_map\"]"
+    run rt_stdout run --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(echo $output)" = "0 0 4294967295 0 0 4294967295" ] || fail "$output"
+    ns="$ns | .linux.gidMappings = [{\"containerID\":0,\"hostID\":200000,\"size\":65536}]"
+    refused "$ns | .linux.uidMappings = [{\"containerID\":0,\"hostID\":4294901760,\"size\":65536}]" \
+        'linux.uidMappings[0]: hostID + size - 1: 4294967295 is outside 0..4294967294'
+    refused "$ns | .linux.uidMappings = [{\"containerID\":4294967295,\"hostID\":100000,\"size\":1}]" \
+        'linux.uidMappings[0]: containerID + size - 1: 4294967295 is outside'
 }
 
 @test "more than NGROUPS_MAX additional gids: refused at once with one line" {
