@@ -434,6 +434,17 @@ static int prepare_notify(const struct plan *p, struct launch *l, struct error *
     return rc;
 }
 
+/* runc 1.1's words, which clients match on: a cgroupsPath another
+ * container's processes are in is shared, with a warning. */
+static void warn_if_cgroup_in_use(struct cgroup *cg)
+{
+    CLEANUP_FREE pid_t *pids = NULL;
+    size_t n = 0;
+    CLEANUP_ERROR struct error *ignored = NULL;
+    if (cgroup_pids(cg, &pids, &n, &ignored) == 0 && n > 0)
+        log_warn("container's cgroup is not empty: %zu process(es) found", n);
+}
+
 static int launch_init(struct plan *p, struct launch *l, struct error **err)
 {
     CLEANUP_CLOSE int start_fd = -1;
@@ -470,6 +481,8 @@ static int launch_init(struct plan *p, struct launch *l, struct error **err)
         return error_prefix(err, "cgroup");
     }
     log_debug("%s: cgroup created", p->o->id);
+    if (l->cgroup)
+        warn_if_cgroup_in_use(l->cgroup);
     /* An init in a frozen cgroup would stop before its first step, and
      * create with it (a pre-existing frozen cgroupsPath): refuse at once. */
     if (l->cgroup && cgroup_is_freezing(l->cgroup))

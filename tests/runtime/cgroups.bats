@@ -262,3 +262,24 @@ wait_stopped() {
     [ -z "$(cgroup_dirs "$CGPATH")" ]
     [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
 }
+
+@test "cgroups: a second container in a cgroupsPath with processes warns in runc 1.1's words and runs" {
+    start_sleeper '{}' "$CGPATH"
+    local second="$BATS_TEST_TMPDIR/second"
+    make_bundle "$second" true
+    config_edit "$second" ".linux.cgroupsPath = \"$CGPATH\""
+    run rt run -b "$second" "$ID-2"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == *"runtime: warning: container's cgroup is not empty: 1 process(es) found"* ]] || fail "$output"
+    if command -v runc >/dev/null; then
+        run runc --root "$BATS_TEST_TMPDIR/runc-state" run -b "$second" "$ID-runc"
+        [ "$status" -eq 0 ] && [[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]] ||
+            fail "runc: $output"
+    fi
+    # the first container is untouched and its cgroup goes with it
+    [ "$(rt state "$ID" | jq -r .status)" = running ]
+    rt kill "$ID" KILL
+    wait_stopped
+    rt delete "$ID"
+    [ -z "$(cgroup_dirs "$CGPATH")" ]
+}
