@@ -1,6 +1,7 @@
 #include "digest.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@ struct sha256 {
 
 struct sha256 *sha256_new(void)
 {
+    /* else OpenSSL reads openssl.cnf on first use: a millisecond and more
+     * of every start, for settings sha256 never needs (once: it keeps count) */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     struct sha256 *h = xcalloc(1, sizeof(*h));
     h->ctx = EVP_MD_CTX_new();
     if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)

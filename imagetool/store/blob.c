@@ -131,6 +131,19 @@ void store_blob_abort(struct blob_writer *w)
 int store_put_blob(struct store *s, const void *buf, size_t len, const char *expected,
                    char digest_out[DIGEST_STR_LEN + 1], struct error **err)
 {
+    if (expected && !digest_is_valid(expected))
+        return error_setc(err, EXIT_INVALID, 0, "unsupported or malformed digest '%s'", expected);
+    if (store_lock_shared_once(s, err) < 0)
+        return -1;
+    char digest[DIGEST_STR_LEN + 1];
+    sha256_buf(buf, len, digest);
+    if (expected && strcmp(expected, digest) != 0)
+        return error_setc(err, EXIT_INVALID, 0, "blob %s: digest mismatch, content has %s", expected, digest);
+    if (store_has_blob(s, digest)) { /* stored already: nothing to write */
+        if (digest_out)
+            memcpy(digest_out, digest, DIGEST_STR_LEN + 1);
+        return 0;
+    }
     struct blob_writer *w = NULL;
     if (store_blob_begin(s, expected, &w, err) < 0)
         return -1;

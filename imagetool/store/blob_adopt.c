@@ -67,7 +67,11 @@ static int adopt_link(struct store *s, int fd, const char *expected, uint64_t si
     if (fdatasync(fd) < 0)
         return error_set(err, errno, "sync blob %s", expected);
     CLEANUP_FREE char *dest = store_blob_path(s, expected), *proc = xasprintf("/proc/self/fd/%d", fd);
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, dest, AT_SYMLINK_FOLLOW) == 0 || errno == EEXIST)
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, dest, AT_SYMLINK_FOLLOW) == 0) {
+        s->blobs_linked = true;
+        return 1;
+    }
+    if (errno == EEXIST)
         return 1;
     if (errno == EXDEV || errno == EPERM)
         return 0;

@@ -160,7 +160,8 @@ static bool has_digest(const struct store_image *imgs, size_t n, const char *dig
 }
 
 /* Read index.json under its lock, let edit change the entries, write them
- * back. edit returns 0 to write, -1 (with *err) to leave the index alone. */
+ * back. edit returns 0 to write, 1 when nothing changed, -1 (with *err) to
+ * leave the index alone. */
 typedef int (*index_edit_fn)(struct store_image **imgs, size_t *n, const void *ctx, struct error **err);
 
 static int index_edit(struct store *s, index_edit_fn edit, const void *ctx, struct error **err)
@@ -176,7 +177,7 @@ static int index_edit(struct store *s, index_edit_fn edit, const void *ctx, stru
     if (r == 0)
         r = store_index_write(s, imgs, n, err);
     store_images_free(imgs, n);
-    return r;
+    return r < 0 ? -1 : 0;
 }
 
 struct tag_edit {
@@ -185,15 +186,35 @@ struct tag_edit {
     uint64_t size;
 };
 
+/* The name points at this manifest already, as the only entry with it. */
+static bool already_tagged(const struct store_image *imgs, size_t n, const struct tag_edit *t)
+{
+    const char *mt = t->media_type ? t->media_type : MT_OCI_MANIFEST;
+    size_t same = 0, with_name = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (imgs[i].name == NULL || strcmp(imgs[i].name, t->name) != 0) {
+            if (imgs[i].name == NULL && strcmp(imgs[i].digest, t->digest) == 0)
+                return false; /* an untagged entry add_tag would drop */
+            continue;
+        }
+        with_name++;
+        same += strcmp(imgs[i].digest, t->digest) == 0 && strcmp(imgs[i].media_type, mt) == 0 &&
+                imgs[i].size == t->size;
+    }
+    return with_name == 1 && same == 1;
+}
+
 static int add_tag(struct store_image **imgs, size_t *n, const void *ctx, struct error **err)
 {
     (void)err;
     const struct tag_edit *t = ctx;
+    if (t->name && already_tagged(*imgs, *n, t))
+        return 1;
     if (t->name) {
         remove_entries(*imgs, n, named, t->name);
         remove_entries(*imgs, n, untagged_with_digest, t->digest);
     } else if (has_digest(*imgs, *n, t->digest)) {
-        return 0;
+        return 1;
     }
     *imgs = xrealloc(*imgs, (*n + 1) * sizeof(**imgs));
     (*imgs)[(*n)++] = (struct store_image){
@@ -211,9 +232,11 @@ int store_tag(struct store *s, const char *name, const char *manifest_digest, co
     if (!digest_is_valid(manifest_digest))
         return error_setc(err, EXIT_INVALID, 0, "malformed digest '%s'", manifest_digest);
     CLEANUP_FREE char *norm = name ? store_name_normalise(name) : NULL;
-    if (store_batch_flush(s, err) < 0) /* the import's blobs: durable and named */
+    if (store_batch_flush(s, err) < 0) /* the import's blobs: durable and named (and blobs/ synced) */
         return -1;
-    store_sync_dir(s, STORE_BLOBS_DIR); /* blob renames are durable before a name points at them */
+    if (s->blobs_linked) /* links are durable before a name points at them */
+        store_sync_dir(s, STORE_BLOBS_DIR);
+    s->blobs_linked = false;
     struct tag_edit t = { norm, manifest_digest, media_type, size };
     return index_edit(s, add_tag, &t, err);
 }

@@ -13,6 +13,7 @@ struct store {
     struct store_batch *batch; /* blobs waiting for the import's one flush */
     store_blob_watch_fn watch; /* told of each blob store_blob_open opens */
     void *watch_ctx;
+    bool blobs_linked;          /* a blob was linked in by name since the last sync of blobs/ */
 };
 
 #define STORE_BLOBS_DIR "blobs/sha256"

@@ -47,6 +47,21 @@ it() { "$IMAGETOOL" --store "$S" "$@"; }
     [ "$(ls "$S/blobs/sha256" | wc -l)" = 3 ]
 }
 
+@test "importing an image the store has under the same name writes nothing: no index.json rewrite, no temp blob, no sync" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    it pull -q "$HELLO" >/dev/null
+    local index_inode
+    index_inode=$(stat -c %i "$S/index.json")
+    ASAN_OPTIONS="${SANITIZE:+detect_leaks=0}" strace -f -qq -e trace=openat,rename,fsync,fdatasync,syncfs \
+        -o "$BATS_TEST_TMPDIR/trace" "$IMAGETOOL" --store "$S" pull -q "$HELLO" >/dev/null
+    [ "$(stat -c %i "$S/index.json")" = "$index_inode" ] || fail "index.json was rewritten"
+    ! grep -qE 'fsync\(|syncfs\(|rename\(|/tmp/blob-' "$BATS_TEST_TMPDIR/trace" || fail "$(grep -E 'sync|rename|blob-' "$BATS_TEST_TMPDIR/trace")"
+    # another name for it is a change, written as before
+    it pull -q --name other "$HELLO" >/dev/null
+    [ "$(stat -c %i "$S/index.json")" != "$index_inode" ]
+    [ "$(jq '.manifests | length' "$S/index.json")" = 2 ]
+}
+
 @test "two concurrent pulls of the same image both succeed and store it once" {
     for i in 1 2 3; do
         it pull "$ALPINE" >"$BATS_TEST_TMPDIR/out$i" 2>&1 &
