@@ -11,6 +11,15 @@
 #include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
+/* Told, on the importing thread, what an import learns as it goes: the
+ * image's manifest (its bytes), then each blob once it is in the store.
+ * unpack converts layers with it while later ones still download. */
+struct import_watch {
+    void *ctx;
+    void (*manifest)(void *ctx, const char *body, size_t len);
+    void (*blob)(void *ctx, const char *digest);
+};
+
 struct import_opts {
     struct platform platform;
     bool quiet;
@@ -23,6 +32,7 @@ struct import_opts {
     const char *appc_simple_prefix; /* --appc-simple-prefix URI: simple discovery under it */
     const char *trust_keys;         /* --trust-keys DIR: verify discovered ACIs' signatures */
     int appc_port;                  /* --appc-port: meta discovery's port (0: the scheme's) */
+    const struct import_watch *watch; /* or NULL; registry pulls tell it (docker://) */
 };
 
 struct imported {

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/spec.h"
+#include "imagetool/backend/layer_chain.h"
 #include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
@@ -32,6 +33,10 @@ struct backend {
      * (NULL: BUNDLE/rootfs), and what config.json needs to mount it. */
     int (*open_view)(const char *bundle, struct error **err);
     int (*add_to_config)(const char *bundle, struct spec *s, struct error **err);
+    /* Optional: make the store's cache of the image's layers, bottom first,
+     * asking wait before each (layer_chain.h): the pull pipeline's work. */
+    int (*prepare)(struct store *s, const struct manifest *m, const struct image_config *c, layer_wait_fn wait,
+                   void *ctx, struct error **err);
 };
 
 extern const struct backend backend_copy;

@@ -16,24 +16,15 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
-#include "imagetool/backend/below_view.h"
+#include "imagetool/backend/layer_chain.h"
 #include "imagetool/backend/overlay_mount.h"
 
 int overlay_lower_dirs(struct store *s, const struct manifest *m, const struct image_config *c, const char *bundle,
                       char ***out, struct error **err)
 {
-    CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids), **bottom_first = NULL;
-    for (size_t i = 0; i < m->n_layers; i++) { /* each with the view of those below */
-        CLEANUP_FREE char *dir = NULL;
-        struct below_view v;
-        struct store_layer l = { .blob_digest = m->layers[i].digest, .diff_id = c->diff_ids[i],
-                                 .chain_id = chain[i], .below = below_view_init(&v, bottom_first, false) };
-        int r = store_layer_ensure(s, &l, &dir, err);
-        below_view_clear(&v);
-        if (r < 0)
-            return error_prefix(err, "layer %zu (%s)", i + 1, m->layers[i].digest);
-        strv_append(&bottom_first, dir);
-    }
+    CLEANUP_STRV char **bottom_first = NULL;
+    if (layer_chain_ensure(s, m, c, LAYER_DIR, NULL, NULL, &bottom_first, err) < 0)
+        return -1;
     for (size_t i = m->n_layers; i-- > 0;)
         strv_append(out, bottom_first[i]);
     if (m->n_layers == 0) {
@@ -78,4 +69,6 @@ const struct backend backend_overlay = {
     .create = overlay_create,
     .release = overlay_unmount,
     .mount = overlay_remount,
+    /* no prepare: extracting a layer dir sets the process's umask, which a
+     * pull on the other thread must not see */
 };

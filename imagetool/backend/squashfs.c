@@ -20,7 +20,7 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
-#include "imagetool/backend/below_view.h"
+#include "imagetool/backend/layer_chain.h"
 #include "imagetool/backend/loop.h"
 #include "imagetool/backend/overlay_mount.h"
 
@@ -58,23 +58,13 @@ int squashfs_mount_image(const char *image, struct error **err)
     return mfd;
 }
 
-/* The images, top first; each made (bottom first) with the view of the
- * ones below it. */
+/* The images, top first. */
 static int layer_images(struct store *s, const struct manifest *m, const struct image_config *c, char ***images,
                         struct error **err)
 {
-    CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids), **bottom_first = NULL;
-    for (size_t i = 0; i < m->n_layers; i++) {
-        CLEANUP_FREE char *path = NULL;
-        struct below_view v;
-        struct store_layer l = { .blob_digest = m->layers[i].digest, .diff_id = c->diff_ids[i],
-                                 .chain_id = chain[i], .below = below_view_init(&v, bottom_first, true) };
-        int r = store_layer_image_ensure(s, &l, SQUASHFS_SUFFIX, squashfs_from_layer, &path, err);
-        below_view_clear(&v);
-        if (r < 0)
-            return error_prefix(err, "layer %zu (%s)", i + 1, m->layers[i].digest);
-        strv_append(&bottom_first, path);
-    }
+    CLEANUP_STRV char **bottom_first = NULL;
+    if (layer_chain_ensure(s, m, c, LAYER_SQUASHFS, NULL, NULL, &bottom_first, err) < 0)
+        return -1;
     for (size_t i = m->n_layers; i-- > 0;)
         strv_append(images, bottom_first[i]);
     return 0;
@@ -137,9 +127,17 @@ static int squashfs_remount(struct store *s, const struct manifest *m, const str
     return squashfs_setup(s, m, c, bundle, false, err);
 }
 
+static int squashfs_prepare(struct store *s, const struct manifest *m, const struct image_config *c,
+                            layer_wait_fn wait, void *ctx, struct error **err)
+{
+    CLEANUP_STRV char **made = NULL;
+    return layer_chain_ensure(s, m, c, LAYER_SQUASHFS, wait, ctx, &made, err) < 0 ? -1 : 0;
+}
+
 const struct backend backend_squashfs = {
     .name = "squashfs",
     .create = squashfs_create,
     .release = overlay_unmount,
     .mount = squashfs_remount,
+    .prepare = squashfs_prepare,
 };

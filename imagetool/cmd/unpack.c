@@ -14,6 +14,7 @@
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
 #include "imagetool/backend/bundle.h"
+#include "imagetool/backend/layer_pipeline.h"
 #include "imagetool/cmd/cmd.h"
 #include "imagetool/config.h"
 #include "imagetool/config_appc.h"
@@ -140,8 +141,12 @@ static int resolve_source(struct store *s, const struct unpack_request *r, char 
     struct import_opts io = r->import;
     io.platform = r->platform;
     io.quiet = r->quiet;
+    struct layer_pipeline *lp = layer_pipeline_new(s, r->backend);
+    io.watch = layer_pipeline_watch(lp);
     struct imported imp = { 0 };
-    if (source_import(s, r->source, &io, &imp, err) < 0)
+    int rc = source_import(s, r->source, &io, &imp, err);
+    layer_pipeline_end(lp);
+    if (rc < 0)
         return -1;
     *digest = xstrdup(imp.manifest_digest);
     imported_clear(&imp);

@@ -40,6 +40,7 @@ struct blob_job {
     bool reauthed;
     double retry_at;
     enum job_state state;
+    bool told;         /* the import's watch knows the blob is in the store */
     struct error *err; /* why the job failed */
 };
 

@@ -70,10 +70,20 @@ static int collect_done(CURLM *multi)
     return n;
 }
 
-static int run_jobs(struct blob_job *jobs, size_t n, CURLM *multi, struct error **err)
+static void tell_done(struct blob_job *jobs, size_t n, const struct import_watch *w)
+{
+    for (size_t i = 0; w && i < n; i++) {
+        if (jobs[i].state == JOB_DONE && !jobs[i].told)
+            w->blob(w->ctx, jobs[i].d->digest);
+        jobs[i].told = jobs[i].told || jobs[i].state == JOB_DONE;
+    }
+}
+
+static int run_jobs(struct blob_job *jobs, size_t n, CURLM *multi, const struct import_watch *w, struct error **err)
 {
     int max = parallel_downloads();
     for (;;) {
+        tell_done(jobs, n, w);
         size_t open = start_ready(jobs, n, multi, max);
         struct blob_job *bad = first_failed(jobs, n);
         if (bad) {
@@ -93,7 +103,7 @@ static int run_jobs(struct blob_job *jobs, size_t n, CURLM *multi, struct error 
 }
 
 int blobs_fetch(struct registry *r, struct store *s, const struct descriptor *descs, size_t n, struct progress *p,
-                struct error **err)
+                const struct import_watch *watch, struct error **err)
 {
     struct blob_job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
     for (size_t i = 0; i < n; i++) {
@@ -112,7 +122,7 @@ int blobs_fetch(struct registry *r, struct store *s, const struct descriptor *de
     CURLM *multi = curl_multi_init();
     if (multi == NULL)
         abort();
-    int ret = run_jobs(jobs, n, multi, err);
+    int ret = run_jobs(jobs, n, multi, watch, err);
     progress_flush(p);
     for (size_t i = 0; i < n; i++)
         blob_job_clear(&jobs[i], multi);

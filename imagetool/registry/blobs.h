@@ -13,13 +13,15 @@
 #include "imagetool/image/image.h"
 #include "imagetool/progress.h"
 #include "imagetool/registry/client.h"
+#include "imagetool/source.h"
 #include "imagetool/store/store.h"
 
 #define BLOBS_PARALLEL_DEFAULT 6
 
 /* Every descriptor's blob is in the store afterwards, or an error names
- * the first blob that failed (and its temp file is gone). */
+ * the first blob that failed (and its temp file is gone). watch (or NULL)
+ * hears of each blob as soon as it is in the store. */
 int blobs_fetch(struct registry *r, struct store *s, const struct descriptor *descs, size_t n, struct progress *p,
-                struct error **err);
+                const struct import_watch *watch, struct error **err);
 
 #endif

@@ -54,8 +54,10 @@ static int pull(struct store *s, const struct docker_ref *ref, const struct impo
     CLEANUP_FREE struct descriptor *blobs = blob_list(&m, &n);
     if (o->config_only)
         n = 1;
+    if (o->watch && !o->config_only)
+        o->watch->manifest(o->watch->ctx, fm.body, fm.len);
     struct progress *prog = progress_new(o->quiet, -1);
-    ret = blobs_fetch(&r, s, blobs, n, prog, err);
+    ret = blobs_fetch(&r, s, blobs, n, prog, o->config_only ? NULL : o->watch, err);
     if (ret == 0)
         ret = store_image(s, ref, o, &fm, out, err);
     progress_free(prog);

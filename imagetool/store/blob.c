@@ -179,6 +179,11 @@ int store_blob_open(struct store *s, const char *digest, struct error **err)
         return error_setc(err, EXIT_INVALID, 0, "unsupported or malformed digest '%s'", digest);
     CLEANUP_FREE char *p = store_blob_path(s, digest);
     int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) { /* a pending blob may have got its name since (another thread's flush) */
+        free(p);
+        p = store_blob_path(s, digest);
+        fd = open(p, O_RDONLY | O_CLOEXEC);
+    }
     if (fd < 0 && errno == ENOENT)
         return error_setc(err, EXIT_NOTFOUND, 0, "blob %s is not in the store", digest);
     if (fd < 0)

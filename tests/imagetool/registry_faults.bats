@@ -158,3 +158,28 @@ nothing_named() {
     run "$IMAGETOOL" --store "$STORE" pull "docker://127.0.0.1:$REG_PORT/faults/bb:latest"
     pulled_ok
 }
+
+@test "pipeline: unpack makes the bottom layer's squashfs image while the top layer still downloads" {
+    [ "$(id -u)" = 0 ] || skip "the squashfs backend needs root"
+    local manifest="$BATS_FILE_TMPDIR/img/blobs/sha256/${IMG_DIGEST#sha256:}" release="$BATS_TEST_TMPDIR/release"
+    local top config diff1 bundle="$BATS_TEST_TMPDIR/bundle"
+    top=$(jq -r '.layers[1].digest' "$manifest")
+    config=$(jq -r '.config.digest' "$manifest")
+    diff1=$(jq -r '.rootfs.diff_ids[0]' "$BATS_FILE_TMPDIR/img/blobs/sha256/${config#sha256:}")
+    proxy hold --only "$top" --hold-file "$release" --stall 60
+    "$IMAGETOOL" --store "$STORE" unpack --backend squashfs "$SRC" "$bundle" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    local pid=$!
+    # the bottom layer's image (named by its chain id, the first diff_id) while the top blob is held
+    if ! wait_until 300 test -f "$STORE/images/${diff1#sha256:}.squashfs"; then
+        touch "$release"
+        wait "$pid" || true
+        fail "no layer image before the last blob came: $(ls "$STORE/images" 2>&1) $(cat "$BATS_TEST_TMPDIR/out")"
+    fi
+    [ ! -e "$STORE/blobs/sha256/${top#sha256:}" ] || fail "the top blob was not held"
+    touch "$release"
+    wait "$pid" || fail "unpack failed: $(cat "$BATS_TEST_TMPDIR/out")"
+    [ "$(cat "$bundle/rootfs/etc/motd")" = "second layer" ]
+    [ -x "$bundle/rootfs/bin/busybox" ]
+    "$IMAGETOOL" rm-bundle "$bundle"
+    store_has_no_partial_blobs "$STORE"
+}

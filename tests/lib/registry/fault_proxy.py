@@ -12,6 +12,8 @@ Passes requests to --upstream (127.0.0.1:PORT) and breaks blob downloads
   redirect-host  redirect blob requests to a second listener (another origin)
                that serves the blob; it logs whether Authorization came along
   stall        send half the body, then nothing (the client must time out)
+  hold         send nothing until --hold-file exists (at most --stall seconds),
+               then the whole blob: a download that is still running
   manifest     answer manifest requests with --manifest-body FILE (Content-Type
                --manifest-type); Docker-Content-Digest stays the registry's
                unless --own-digest (then it is the file's)
@@ -147,6 +149,11 @@ def make_handler(state, listener):
             self.relay(self.path[len("/side"):], "none", headers)
 
         def relay(self, path, fault, headers=None):
+            if fault == "hold":
+                deadline = time.monotonic() + args.stall
+                while not os.path.exists(args.hold_file) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                fault = "none"
             conn, resp = upstream_get(args, path, headers if headers is not None else self.headers)
             try:
                 body = resp.read() if self.command == "GET" else b""
@@ -209,6 +216,7 @@ def main():
     p.add_argument("--only", default="")
     p.add_argument("--ignore-range", action="store_true")
     p.add_argument("--stall", type=float, default=10.0, help="seconds a stalled response hangs")
+    p.add_argument("--hold-file", default="", help="hold: the file whose existence releases the blob")
     p.add_argument("--basic", default="")
     p.add_argument("--manifest-body", default="")
     p.add_argument("--manifest-type", default="application/vnd.docker.distribution.manifest.v1+prettyjws")

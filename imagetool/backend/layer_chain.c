@@ -1,0 +1,35 @@
+#include "imagetool/backend/layer_chain.h"
+
+#include "common/cleanup.h"
+#include "common/strv.h"
+#include "imagetool/backend/below_view.h"
+#include "imagetool/backend/squashfs.h"
+
+static int ensure_one(struct store *s, const struct store_layer *l, enum layer_form form, char **path,
+                      struct error **err)
+{
+    if (form == LAYER_SQUASHFS)
+        return store_layer_image_ensure(s, l, SQUASHFS_SUFFIX, squashfs_from_layer, path, err);
+    return store_layer_ensure(s, l, path, err);
+}
+
+int layer_chain_ensure(struct store *s, const struct manifest *m, const struct image_config *c, enum layer_form form,
+                       layer_wait_fn wait, void *ctx, char ***bottom_first, struct error **err)
+{
+    CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids);
+    for (size_t i = 0; i < m->n_layers; i++) {
+        if (wait && !wait(ctx, i))
+            return 1;
+        CLEANUP_FREE char *path = NULL;
+        struct below_view v;
+        struct store_layer l = { .blob_digest = m->layers[i].digest, .diff_id = c->diff_ids[i],
+                                 .chain_id = chain[i],
+                                 .below = below_view_init(&v, *bottom_first, form == LAYER_SQUASHFS) };
+        int r = ensure_one(s, &l, form, &path, err);
+        below_view_clear(&v);
+        if (r < 0)
+            return error_prefix(err, "layer %zu (%s)", i + 1, m->layers[i].digest);
+        strv_append(bottom_first, path);
+    }
+    return 0;
+}
