@@ -88,12 +88,13 @@ main() {
     size=$(du -sb "$work/big/blobs" | cut -f1)
     echo "large image: 4 layers, $((size / 1048576)) MiB compressed, from docker-registry on 127.0.0.1"
     echo "peers: $(skopeo --version | head -1); $(umoci --version | head -1)"
-    local i peers=() ours=() skopeo_pull=() our_pull=()
+    local i backend peers=() ours=() skopeo_pull=() our_pull=()
     for ((i = 0; i < RUNS; i++)); do
         fresh
         peers+=("$(timed peers_pull_unpack)")
         fresh
         ours+=("$(timed "$IMAGETOOL" --store "$work/run/store" unpack -q "docker://$SRC" "$work/run/bundle")")
+        backend=$(jq -r .backend "$work/run/bundle/.imagetool.json")
         fresh
         skopeo_pull+=("$(timed skopeo --insecure-policy copy -q --src-tls-verify=false "docker://$SRC" "oci:$work/run/oci:big")")
         fresh
@@ -106,14 +107,14 @@ main() {
     mop=$(printf '%s\n' "${our_pull[@]}" | median)
     printf '%-52s %10s %8s\n' "pull + unpack, empty store ($RUNS runs)" "median ms" "ratio"
     row "skopeo copy docker:// oci: + umoci unpack" "$mp" "$mp"
-    row "imagetool unpack docker:// (default backend: $(jq -r .backend "$work/run/bundle/.imagetool.json" 2>/dev/null || echo gone))" "$mo" "$mp"
+    row "imagetool unpack docker:// (default backend: $backend)" "$mo" "$mp"
     row "skopeo copy docker:// oci: (pull only)" "$msp" "$msp"
     row "imagetool pull docker:// (pull only)" "$mop" "$msp"
     cc -O2 -o "$work/peakrss" "$here/peakrss.c"
     fresh
     echo "peak RSS, imagetool unpack docker:// (empty store): $("$work/peakrss" "$IMAGETOOL" --store "$work/run/store" unpack -q "docker://$SRC" "$work/run/bundle") KiB"
     fresh
-    echo "peak RSS, imagetool pull docker:// (empty store): $("$work/peakrss" "$IMAGETOOL" --store "$work/run/store" pull -q "docker://$SRC") KiB"
+    echo "peak RSS, imagetool pull docker:// (empty store): $("$work/peakrss" "$IMAGETOOL" --store "$work/run/store" pull -q "docker://$SRC" | tail -1) KiB" # after the digest pull prints
     fresh
 }
 
