@@ -23,7 +23,7 @@ ALL_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. $(SAN_FLAGS) -MM
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 pc = $(shell pkg-config --libs $(1) 2>/dev/null)
-COMMON_LIBS = $(call pc,yajl libcrypto)
+COMMON_LIBS = $(call pc,yajl nettle)
 RUNTIME_LIBS = $(call pc,libseccomp libcap) $(COMMON_LIBS)
 IMAGETOOL_LIBS = $(call pc,libarchive libsquashfs1 libisal) -ldl -lpthread $(COMMON_LIBS)
 

@@ -1,8 +1,8 @@
 #include "digest.h"
 
 #include <errno.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,43 +10,41 @@
 #include "cleanup.h"
 #include "common/xalloc.h"
 
+/* nettle names its functions sha256_* through macros; ours keep the names
+ * (nettle over OpenSSL: the same speed with SHA-NI, and a millisecond less
+ * of loading at every start) */
+#undef sha256_init
+#undef sha256_update
+#undef sha256_digest
+
 struct sha256 {
-    EVP_MD_CTX *ctx;
+    struct sha256_ctx ctx;
 };
 
 struct sha256 *sha256_new(void)
 {
-    /* else OpenSSL reads openssl.cnf on first use: a millisecond and more
-     * of every start, for settings sha256 never needs (once: it keeps count) */
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     struct sha256 *h = xcalloc(1, sizeof(*h));
-    h->ctx = EVP_MD_CTX_new();
-    if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
-        abort();
+    nettle_sha256_init(&h->ctx);
     return h;
 }
 
 void sha256_update(struct sha256 *h, const void *data, size_t len)
 {
-    EVP_DigestUpdate(h->ctx, data, len);
+    nettle_sha256_update(&h->ctx, len, data);
 }
 
 void sha256_final(struct sha256 *h, char out[DIGEST_STR_LEN + 1])
 {
-    unsigned char md[32];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(h->ctx, md, &n);
+    uint8_t md[SHA256_DIGEST_SIZE];
+    nettle_sha256_digest(&h->ctx, sizeof(md), md);
     memcpy(out, "sha256:", 7);
-    for (unsigned i = 0; i < 32; i++)
+    for (unsigned i = 0; i < sizeof(md); i++)
         snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
     sha256_free(h);
 }
 
 void sha256_free(struct sha256 *h)
 {
-    if (h == NULL)
-        return;
-    EVP_MD_CTX_free(h->ctx);
     free(h);
 }
 

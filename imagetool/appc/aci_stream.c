@@ -2,7 +2,7 @@
  * fed by the outer one through a callback that hashes what passes. */
 #include <archive.h>
 #include <errno.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 
 struct aci_stream {
     struct archive *outer, *inner;
-    EVP_MD_CTX *md;
+    struct sha512_ctx md;
     char *buf;
     uint64_t size;
     const char *file;
@@ -29,7 +29,7 @@ static ssize_t tar_read(struct archive *a, void *opaque, const void **out)
         archive_set_error(a, EIO, "%s", archive_error_string(s->outer));
         return -1;
     }
-    EVP_DigestUpdate(s->md, s->buf, (size_t)r);
+    sha512_update(&s->md, (size_t)r, (const uint8_t *)s->buf);
     s->size += (uint64_t)r;
     *out = s->buf;
     return r;
@@ -40,8 +40,7 @@ int aci_stream_open(const char *file, struct aci_stream **out, struct error **er
     struct aci_stream *s = xcalloc(1, sizeof(*s));
     s->file = file;
     s->buf = xmalloc(BUF_SIZE);
-    s->md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(s->md, EVP_sha512(), NULL);
+    sha512_init(&s->md);
     s->outer = archive_read_new();
     archive_read_support_filter_all(s->outer);
     archive_read_support_format_raw(s->outer);
@@ -77,14 +76,13 @@ int aci_stream_finish(struct aci_stream *s, char id[APPC_IMAGE_ID_LEN + 1], uint
             return error_setc(err, EXIT_INVALID, 0, "%s: %s", s->file, archive_error_string(s->outer));
         if (r == 0)
             break;
-        EVP_DigestUpdate(s->md, s->buf, (size_t)r);
+        sha512_update(&s->md, (size_t)r, (const uint8_t *)s->buf);
         s->size += (uint64_t)r;
     }
-    unsigned char md[64];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(s->md, md, &n);
+    uint8_t md[SHA512_DIGEST_SIZE];
+    sha512_digest(&s->md, sizeof(md), md);
     memcpy(id, "sha512-", 7);
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < sizeof(md); i++)
         snprintf(id + 7 + 2 * i, 3, "%02x", md[i]);
     *size = s->size;
     return 0;
@@ -98,7 +96,6 @@ void aci_stream_free(struct aci_stream *s)
         archive_read_free(s->inner);
     if (s->outer)
         archive_read_free(s->outer);
-    EVP_MD_CTX_free(s->md);
     free(s->buf);
     free(s);
 }

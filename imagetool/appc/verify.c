@@ -2,7 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +31,9 @@ static int dearmor(const char *text, FILE *out, const char *path, struct error *
         p = strstr(p, "\r\n\r\n");
     if (!p)
         return error_setc(err, EXIT_INVALID, 0, "%s: malformed armoured key", path);
-    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
-    EVP_DecodeInit(ctx);
-    unsigned char buf[256];
+    struct base64_decode_ctx ctx;
+    base64_decode_init(&ctx);
+    uint8_t buf[BASE64_DECODE_LENGTH(64)];
     int ok = 1;
     for (const char *line = p; *line && ok;) {
         while (*line == '\n' || *line == '\r')
@@ -42,17 +42,14 @@ static int dearmor(const char *text, FILE *out, const char *path, struct error *
         if (len == 0 || line[0] == '=' || line[0] == '-')
             break;
         for (size_t off = 0; off < len && ok; off += 64) {
-            int chunk = (int)(len - off < 64 ? len - off : 64), n = 0;
-            ok = EVP_DecodeUpdate(ctx, buf, &n, (const unsigned char *)line + off, chunk) >= 0;
-            fwrite(buf, 1, (size_t)n, out);
+            size_t chunk = len - off < 64 ? len - off : 64, n = sizeof(buf);
+            ok = base64_decode_update(&ctx, &n, buf, chunk, line + off);
+            fwrite(buf, 1, n, out);
         }
         line += len;
     }
-    int n = 0;
     if (ok)
-        ok = EVP_DecodeFinal(ctx, buf, &n) >= 0;
-    fwrite(buf, 1, (size_t)n, out);
-    EVP_ENCODE_CTX_free(ctx);
+        ok = base64_decode_final(&ctx);
     return ok ? 0 : error_setc(err, EXIT_INVALID, 0, "%s: bad base64 in armoured key", path);
 }
 

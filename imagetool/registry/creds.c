@@ -1,6 +1,6 @@
 #include "imagetool/registry/creds.h"
 
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +21,9 @@ void creds_clear(struct creds *c)
 
 char *base64_encode(const void *data, size_t len)
 {
-    char *out = xmalloc(4 * ((len + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+    char *out = xmalloc(BASE64_ENCODE_RAW_LENGTH(len) + 1);
+    base64_encode_raw(out, len, data);
+    out[BASE64_ENCODE_RAW_LENGTH(len)] = '\0';
     return out;
 }
 
@@ -31,17 +32,16 @@ static char *base64_decode(const char *text, size_t *len_out)
     size_t len = strlen(text);
     if (len % 4 != 0)
         return NULL;
-    unsigned char *out = xmalloc(len / 4 * 3 + 1);
-    int n = EVP_DecodeBlock(out, (const unsigned char *)text, (int)len);
-    if (n < 0) {
+    uint8_t *out = xmalloc(BASE64_DECODE_LENGTH(len) + 1);
+    size_t n = BASE64_DECODE_LENGTH(len);
+    struct base64_decode_ctx ctx;
+    base64_decode_init(&ctx);
+    if (!base64_decode_update(&ctx, &n, out, len, text) || !base64_decode_final(&ctx)) {
         free(out);
         return NULL;
     }
-    /* EVP_DecodeBlock counts the bytes the '=' padding stood for. */
-    for (size_t i = len; i > 0 && text[i - 1] == '='; i--)
-        n--;
     out[n] = '\0';
-    *len_out = (size_t)n;
+    *len_out = n;
     return (char *)out;
 }
 
