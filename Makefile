@@ -25,7 +25,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 pc = $(shell pkg-config --libs $(1) 2>/dev/null)
 COMMON_LIBS = $(call pc,yajl nettle)
 RUNTIME_LIBS = $(call pc,libseccomp libcap) $(COMMON_LIBS)
-IMAGETOOL_LIBS = $(call pc,libarchive libsquashfs1 libisal) -ldl -lpthread $(COMMON_LIBS)
+IMAGETOOL_LIBS = $(call pc,libsquashfs1 libisal) -ldl -lpthread $(COMMON_LIBS)
 
 COMMON_SRC := $(sort $(wildcard common/*.c))
 RUNTIME_SRC := $(sort $(shell find runtime -name '*.c'))
