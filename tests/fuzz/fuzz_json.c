@@ -7,7 +7,7 @@
  * per level).
  *
  * fuzz-sources: common
- * fuzz-libs: yajl libcrypto
+ * fuzz-libs: yajl nettle
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
  * another test's) and then gives up root for nobody (no device nodes, no
  * chown, no writing host files even if an escape were found).
  *
- * fuzz-sources: common imagetool/layer
- * fuzz-libs: libarchive yajl libcrypto libisal
+ * fuzz-sources: common imagetool/layer imagetool/archive_filters.c
+ * fuzz-libs: libarchive yajl nettle libisal
  */
 #include <dirent.h>
 #include <errno.h>

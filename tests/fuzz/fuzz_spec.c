@@ -3,7 +3,7 @@
  * what the parser accepts must emit, re-parse and emit the same text.
  *
  * fuzz-sources: common runtime/security
- * fuzz-libs: libseccomp libcap yajl libcrypto
+ * fuzz-libs: libseccomp libcap yajl nettle
  */
 #include <stdint.h>
 #include <stdlib.h>
