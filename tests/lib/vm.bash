@@ -20,6 +20,15 @@ vm_run() {
     [ "$status" = 0 ]
 }
 
+# vm_dlopened LIB...: the paths of shared libraries a program loads at run
+# time (ldd cannot see them), for --copy: imagetool's libarchive.so.13.
+vm_dlopened() {
+    local lib
+    for lib in "$@"; do
+        ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}'
+    done
+}
+
 # vm_result KEY: the value of the payload's "R: KEY=value" line in $output.
 vm_result() {
     echo "$output" | sed -n "s/^R: $1=//p" | tr -d '\r'

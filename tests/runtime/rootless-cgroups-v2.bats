@@ -105,7 +105,7 @@ USERPART
         printf 'export BUNDLE LAYOUT RUNTIME IMAGETOOL ASAN MEM\ncp %s /userpart\n' "$BATS_TEST_TMPDIR/userpart"
         cat "$BATS_TEST_TMPDIR/payload.in"
     } >"$BATS_TEST_TMPDIR/payload"
-    vm_run --timeout 300 --copy "$RUNTIME" --copy "$IMAGETOOL" --copy "$BUNDLE" \
+    vm_run --timeout 300 --copy "$RUNTIME" --copy "$IMAGETOOL" --copy "$(vm_dlopened libarchive.so.13)" --copy "$BUNDLE" \
         --copy "$LAYOUT" --copy /usr/bin/setpriv --copy "$BATS_TEST_TMPDIR/userpart" "$BATS_TEST_TMPDIR/payload"
     [ "$(vm_result uid)" = "1000 cgroup=0::/user/shell" ]
     [ "$(vm_result run)" = 0 ]
