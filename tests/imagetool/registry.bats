@@ -72,6 +72,23 @@ manifest_blobs() {
     [ "$(grep -c '^sha256:' <<<"$output")" = 1 ]
 }
 
+@test "start-up: libarchive is loaded to read a tar only; --version, images and a second bundle never load it" {
+    run env LD_DEBUG=libs "$IMAGETOOL" --version
+    [[ $output != *libarchive* ]] || fail "--version loaded libarchive"
+    local src="oci:$BATS_FILE_TMPDIR/img:latest"
+    run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" unpack -q "$src" "$BATS_TEST_TMPDIR/b1"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ $output == *"find library=libarchive.so.13"* ]] || fail "the first unpack did not load libarchive: $output"
+    run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" unpack -q "$src" "$BATS_TEST_TMPDIR/b2"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ $output != *libarchive* ]] || fail "a second bundle loaded libarchive"
+    run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" images
+    [[ $output != *libarchive* ]] || fail "images loaded libarchive"
+    [ -x "$BATS_TEST_TMPDIR/b2/rootfs/bin/busybox" ] || [ "$(id -u)" != 0 ]
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b1"
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b2"
+}
+
 @test "registry: not a terminal: one plain line per layer; a second pull finds everything" {
     run "$IMAGETOOL" --store "$STORE" pull "docker://$REG/test/bb:latest"
     [ "$status" -eq 0 ]
