@@ -337,7 +337,8 @@ static int set_up_init(const struct plan *p, struct launch *l, bool into_cgroup,
     /* what the init's mapped root could not do itself */
     if (p->ns.wanted[NS_USER] && geteuid() == 0 &&
         (bind_sources_send(l->pid, p->spec, l->sync_fd, err) < 0 ||
-         (devices_needed(p->spec) && device_stage_send(p->spec, l->sync_fd, err) < 0)))
+         (devices_needed(p->spec) && !rootless_in_user_namespace() &&
+          device_stage_send(p->spec, l->sync_fd, err) < 0)))
         return -1;
     if (write_oom_score_adj(l->pid, p->spec->process, err) < 0)
         return -1;

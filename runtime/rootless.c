@@ -32,7 +32,6 @@ bool rootless_mode(void)
     return flag == ROOTLESS_TRUE || (flag == ROOTLESS_AUTO && geteuid() != 0);
 }
 
-static bool in_user_namespace(void);
 
 /* runc's shouldUseRootlessCgroupManager: root inside a user namespace (as
  * under rootless podman) cannot know that it may write the host's cgroups. */
@@ -40,7 +39,7 @@ bool rootless_cgroups(void)
 {
     if (flag != ROOTLESS_AUTO)
         return flag == ROOTLESS_TRUE;
-    return geteuid() != 0 || in_user_namespace();
+    return geteuid() != 0 || rootless_in_user_namespace();
 }
 
 bool rootless_lenient(void)
@@ -49,7 +48,7 @@ bool rootless_lenient(void)
 }
 
 /* The initial user namespace maps all 2^32 ids onto themselves. */
-static bool in_user_namespace(void)
+bool rootless_in_user_namespace(void)
 {
     CLEANUP_FCLOSE FILE *f = fopen("/proc/self/uid_map", "re");
     unsigned long inside, outside, count;
@@ -66,7 +65,7 @@ static bool honour_xdg_runtime_dir(void)
         return false;
     if (geteuid() != 0)
         return true;
-    if (!in_user_namespace())
+    if (!rootless_in_user_namespace())
         return false; /* the real root keeps /run/runtime, whatever /run/user/0 says */
     const char *user = getenv("USER");
     return user == NULL || strcmp(user, "root") != 0;

@@ -19,6 +19,8 @@ bool rootless_lenient(void);
 /* The rootless cgroup rules: rootless_mode, or root inside a user namespace
  * (runc's rule: it cannot know it may write the host's cgroups). */
 bool rootless_cgroups(void);
+/* Running in a user namespace other than the initial one (podman's, say). */
+bool rootless_in_user_namespace(void);
 
 /* The default --root: /run/runtime, or $XDG_RUNTIME_DIR/runtime when runc
  * would honour XDG_RUNTIME_DIR (not root; or root in a user namespace with

@@ -10,6 +10,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/log.h"
 #include "runtime/linux/sync.h"
 
 /* The host id a container id maps to; -1 when no range holds it. */
@@ -50,21 +51,37 @@ static int make_node(int mnt, const struct spec_linux *l, size_t i, struct error
     return 0;
 }
 
+/* A root without CAP_MKNOD (a runtime inside another container): the init
+ * binds the host's nodes instead, as before. */
+static int not_staged(const char *what)
+{
+    log_debug("linux.devices: %s refused to the runtime; the host's nodes are bound instead", what);
+    return 0;
+}
+
 int device_stage_send(const struct spec *s, int sync_fd, struct error **err)
 {
     const struct spec_linux *l = s->linux_;
     if (l == NULL || l->n_devices == 0)
         return 0;
     CLEANUP_CLOSE int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0 && errno == EPERM)
+        return not_staged("fsopen");
     if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0711", 0) < 0 ||
         fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return error_set(err, errno, "linux.devices: a tmpfs for the device nodes");
     CLEANUP_CLOSE int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
     if (mnt < 0)
         return error_set(err, errno, "linux.devices: mount the tmpfs for the device nodes");
-    for (size_t i = 0; i < l->n_devices; i++)
-        if (make_node(mnt, l, i, err) < 0)
+    for (size_t i = 0; i < l->n_devices; i++) {
+        if (make_node(mnt, l, i, err) < 0 && (*err)->errnum == EPERM) {
+            error_free(*err);
+            *err = NULL;
+            return not_staged("mknod");
+        }
+        if (*err)
             return -1;
+    }
     if (sync_send_fd(sync_fd, SYNC_DEVICE_STAGE, 0, mnt) < 0)
         return error_set(err, errno, "send the device nodes to the container's init");
     return 0;
