@@ -13,7 +13,9 @@
 #include "common/spec.h"
 
 /* Parent, while the init waits for SYNC_GO: one SYNC_MOUNT_SOURCE over
- * sync_fd per source that opens; the others the init opens itself. */
+ * sync_fd per bind source, with its fd, or with the errno of root's failed
+ * open. A helper that cannot join the namespace is no error: the init then
+ * opens every source itself. */
 int bind_sources_send(pid_t init_pid, const struct spec *s, int sync_fd, struct error **err);
 
 /* Init: keep what came for s->mounts[index] (an fd, or the errno of
