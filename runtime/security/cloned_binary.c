@@ -55,17 +55,34 @@ static int copy_all(int from, int to)
     return 0;
 }
 
-static int sealed_copy_of_self(void)
+static int sealed_copy_from(int self)
 {
-    CLEANUP_CLOSE int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-    if (self < 0)
-        return -1;
     CLEANUP_CLOSE int mem = new_memfd();
     if (mem < 0 || copy_all(self, mem) < 0)
         return -1;
     if (fcntl(mem, F_ADD_SEALS, REQUIRED_SEALS) < 0)
         return -1;
     return TAKE_FD(mem);
+}
+
+/* The kernel refuses F_SEAL_WRITE with EBUSY while anything else holds a
+ * reference to one of the copy's pages (a per-CPU LRU batch of another CPU,
+ * compaction); it waits about 75 ms first. Such references are transient,
+ * so a fresh copy is tried a few times before giving up. */
+#define SEAL_ATTEMPTS 5
+
+static int sealed_copy_of_self(void)
+{
+    CLEANUP_CLOSE int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        return -1;
+    int fd = -1;
+    for (int attempt = 0; attempt < SEAL_ATTEMPTS && fd < 0; attempt++) {
+        if (attempt > 0 && errno != EBUSY)
+            break;
+        fd = sealed_copy_from(self);
+    }
+    return fd;
 }
 
 /* envp plus the loop mark. */

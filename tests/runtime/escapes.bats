@@ -102,6 +102,21 @@ echo refused >/out/result
     [ "$status" -ne 0 ]
 }
 
+@test "CVE-2019-5736: a seal the kernel refuses for a while (EBUSY) is retried; refused for good, nothing runs" {
+    [ -z "$SANITIZE" ] || skip "an LD_PRELOAD shim cannot be loaded before ASan's runtime"
+    shim=$BATS_TEST_TMPDIR/seal-busy.so
+    cc -shared -fPIC -O2 -o "$shim" "$PROJECT_ROOT/tests/lib/seal-busy.c" -ldl
+    config_edit "$BUNDLE" '.process.args = ["echo", "ran"]'
+    run env LD_PRELOAD="$shim" SEAL_BUSY_COUNT=2 "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    [ "$status" -eq 0 ] || fail "status $status: $output"
+    [[ "${lines[-1]}" == ran ]] || fail "$output"
+    run env LD_PRELOAD="$shim" SEAL_BUSY_COUNT=1000 "$RUNTIME" --root "$STATE" run -b "$BUNDLE" "$ID"
+    [ "$status" -ne 0 ] || fail "ran unsealed: $output"
+    [ "${#lines[@]}" -eq 1 ] || fail "$output"
+    [[ $output == *"sealed copy"*"Device or resource busy"* ]] || fail "$output"
+    [ -z "$(ls -A "$STATE" 2>/dev/null)" ]
+}
+
 # fd_list PID: the fds a process holds, read from the host.
 fd_list() {
     echo $(ls /proc/"$1"/fd | sort -n)
