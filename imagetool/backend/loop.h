@@ -11,6 +11,12 @@
  * from it) goes. direct_io: the device reads the file with O_DIRECT, so its
  * pages are not cached twice. Returns an fd of the device; *dev its path. */
 int loop_attach(const char *path, bool direct_io, char **dev, struct error **err);
+/* loop_share.c: an fd of the device path was last attached to (noted by
+ * loop_note_attached), when that device still reads path read-only from its
+ * start with autoclear (checked on the device); *dev its path. -1: none. */
+int loop_open_shared(const char *path, char **dev);
+void loop_note_attached(const char *path, const char *dev);
+
 /* Loop devices, squashfs and overlayfs can be used here: the initial user
  * namespace (squashfs cannot be mounted in another), /dev/loop-control, both
  * file systems known to the kernel. IMAGETOOL_NO_LOOP=1 says no (tests). */

@@ -43,9 +43,13 @@ static void layer_mounts_clear(struct layer_mounts *lm)
 int squashfs_mount_image(const char *image, struct error **err)
 {
     CLEANUP_FREE char *dev = NULL;
-    CLEANUP_CLOSE int loop = loop_attach(image, LOOP_DIRECT_IO, &dev, err);
-    if (loop < 0)
-        return -1;
+    CLEANUP_CLOSE int loop = loop_open_shared(image, &dev);
+    if (loop < 0) {
+        loop = loop_attach(image, LOOP_DIRECT_IO, &dev, err);
+        if (loop < 0)
+            return -1;
+        loop_note_attached(image, dev);
+    }
     CLEANUP_CLOSE int fsfd = fsopen("squashfs", FSOPEN_CLOEXEC);
     if (fsfd < 0)
         return error_set(err, errno, "fsopen squashfs");

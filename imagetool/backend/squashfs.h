@@ -12,7 +12,8 @@
  * NULL) and write the squashfs image at path; parents resolve against the
  * layers below (NULL: none), layer.h. */
 /* A detached read-only squashfs mount of the image on a loop device
- * (autoclear): its fd. */
+ * (autoclear): its fd. A device that reads the image already (another
+ * bundle's) is used again, and with it its superblock. */
 int squashfs_mount_image(const char *image, struct error **err);
 int squashfs_from_layer(int blob_fd, const char *diff_id, struct layer_below *below, const char *path,
                         struct error **err);

@@ -204,6 +204,54 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
     no_mounts_under "$BATS_TEST_TMPDIR/"
 }
 
+@test "layerimg: a second bundle reads the layers through the first's loop devices; either may go first" {
+    local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store" t="$BATS_TEST_TMPDIR" n
+    it_unpack --backend copy "$ref" "$t/copy"
+    sq_unpack "$ref" "$t/one"
+    n=$(loops_on "$store")
+    [ "$n" -gt 0 ]
+    sq_unpack "$ref" "$t/two"
+    [ "$(loops_on "$store")" -eq "$n" ]
+    echo two >"$t/two/rootfs/etc/issue"
+    [[ "$(cat "$t/one/rootfs/etc/issue")" == Welcome* ]]
+    "$IMAGETOOL" rm-bundle "$t/one"
+    [ "$(loops_on "$store")" -eq "$n" ]
+    # the second bundle reads on: the image's tree and its own write
+    [ "$(cat "$t/two/rootfs/etc/issue")" = two ]
+    diff -u <(rootfs_listing "$t/copy/rootfs" | grep -v 'etc/issue') <(rootfs_listing "$t/two/rootfs" | grep -v 'etc/issue')
+    "$IMAGETOOL" rm-bundle "$t/two"
+    [ "$(loops_on "$store")" -eq 0 ]
+    no_mounts_under "$t/"
+}
+
+@test "layerimg: a device noted on an image that now reads another file, or nothing, is not used" {
+    local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store" t="$BATS_TEST_TMPDIR" other img
+    it_unpack --backend copy "$ref" "$t/copy"
+    sq_unpack "$ref" "$t/one"
+    "$IMAGETOOL" rm-bundle "$t/one"
+    # a decoy: a copy of one layer's image on a device of its own; every
+    # image says it is on that device (trusted, every layer would read as
+    # that one and the tree would differ)
+    [ "$(ls "$store"/images/*.squashfs | wc -l)" -ge 2 ]
+    cp "$(ls "$store"/images/*.squashfs | head -1)" "$t/decoy"
+    other=$(losetup -f --show -r "$t/decoy")
+    for img in "$store"/images/*.squashfs; do
+        setfattr -n trusted.imagetool.loop -v "${other#/dev/loop}" "$img"
+    done
+    sq_unpack "$ref" "$t/two"
+    # nothing holds the decoy's device: it detaches at once
+    losetup -d "$other"
+    [ ! -e "/sys/block/${other#/dev/}/loop/backing_file" ]
+    diff -u <(rootfs_listing "$t/copy/rootfs") <(rootfs_listing "$t/two/rootfs")
+    "$IMAGETOOL" rm-bundle "$t/two"
+    # noted devices that are gone now: a fresh device again
+    sq_unpack "$ref" "$t/three"
+    diff -u <(rootfs_listing "$t/copy/rootfs") <(rootfs_listing "$t/three/rootfs")
+    "$IMAGETOOL" rm-bundle "$t/three"
+    [ "$(loops_on "$store")" -eq 0 ]
+    no_mounts_under "$t/"
+}
+
 @test "layerimg: imagetool mount mounts a squashfs bundle again with what the container wrote; twice is exit 7" {
     local store="$BATS_TEST_TMPDIR/store" b="$BATS_TEST_TMPDIR/sq"
     sq_unpack "oci:$(demo_image):demo" "$b"
