@@ -79,7 +79,8 @@ static void fsync_parent(const char *path)
     }
 }
 
-int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
+static int write_replace(const char *path, const void *buf, size_t len, mode_t mode, bool durable,
+                         struct error **err)
 {
     /* mkostemp: a random name, O_CREAT|O_EXCL (never an existing file or a
      * symlink planted at the name); O_NOFOLLOW says so once more. */
@@ -87,7 +88,7 @@ int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode
     CLEANUP_CLOSE int fd = mkostemp(tmp, O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return error_set(err, errno, "create %s", tmp);
-    if (write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+    if (write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0)) {
         int e = errno;
         unlink(tmp);
         return error_set(err, e, "write %s", tmp);
@@ -97,8 +98,43 @@ int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode
         unlink(tmp);
         return error_set(err, e, "rename %s to %s", tmp, path);
     }
-    fsync_parent(path);
+    if (durable)
+        fsync_parent(path);
     return 0;
+}
+
+int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
+{
+    return write_replace(path, buf, len, mode, true, err);
+}
+
+int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
+{
+    return write_replace(path, buf, len, mode, false, err);
+}
+
+/* Files first: their writeback starts before the first fsync, so that the
+ * journal commit it forces carries every file's new blocks at once. */
+int fsync_batch(const char *const *paths, size_t n, struct error **err)
+{
+    int *fd = xcalloc(n, sizeof(int));
+    size_t opened = 0;
+    int ret = 0;
+    for (; opened < n; opened++) {
+        fd[opened] = open(paths[opened], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd[opened] < 0) {
+            ret = error_set(err, errno, "open %s", paths[opened]);
+            break;
+        }
+        (void)sync_file_range(fd[opened], 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+    for (size_t i = 0; i < opened && ret == 0; i++)
+        if (fsync(fd[i]) < 0)
+            ret = error_set(err, errno, "fsync %s", paths[i]);
+    for (size_t i = 0; i < opened; i++)
+        close(fd[i]);
+    free(fd);
+    return ret;
 }
 
 int mkdir_p(const char *path, mode_t mode, struct error **err)

@@ -18,6 +18,15 @@ int write_all(int fd, const void *buf, size_t len);
  * renamed over path (a symlink at path is replaced, never followed), then
  * the directory fsync'ed. Readers see the old or the new file, never a part. */
 int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
+/* The same without the fsyncs: readers still see the old or the new file,
+ * and the caller makes a batch of such files durable at once (fsync_path on
+ * each and on their directory: on a journalling file system the first
+ * fsync commits them all and the others find nothing left to do). */
+int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
+/* fsync every path (files and directories, never through a symlink), in
+ * order, writeback of all started first: on a journalling file system the
+ * first fsync commits them all and the others find little left to do. */
+int fsync_batch(const char *const *paths, size_t n, struct error **err);
 /* mkdir -p; existing directories are fine. */
 int mkdir_p(const char *path, mode_t mode, struct error **err);
 /* rm -rf that never follows symlinks and stays on one file system. Missing is fine. */

@@ -234,9 +234,10 @@ void spec_seccomp_free(struct spec_seccomp *s);
 int spec_parse_resources(yajl_val v, const char *what, struct spec_resources **out, struct error **err);
 void spec_resources_free(struct spec_resources *r);
 
-/* Emit as JSON; spec_write_file writes atomically with mode 0644. */
+/* Emit as JSON; spec_write_file writes atomically with mode 0644, fsync'ed
+ * unless the caller syncs a batch itself (!durable, common/fs.h). */
 void spec_emit(const struct spec *s, yajl_gen g);
-int spec_write_file(const struct spec *s, const char *path, struct error **err);
+int spec_write_file(const struct spec *s, const char *path, bool durable, struct error **err);
 
 /* The default config.json of `runtime spec` (runc's defaults: sh, terminal
  * on, default mounts, namespaces pid/network/ipc/uts/mount, masked and

@@ -370,11 +370,11 @@ void spec_emit(const struct spec *s, yajl_gen g)
     jg_obj_close(g);
 }
 
-int spec_write_file(const struct spec *s, const char *path, struct error **err)
+int spec_write_file(const struct spec *s, const char *path, bool durable, struct error **err)
 {
     CLEANUP_JSON_GEN yajl_gen g = json_gen_new(true);
     spec_emit(s, g);
     size_t len = 0;
     const char *text = jg_text(g, &len);
-    return write_file_atomic(path, text, len, 0644, err);
+    return durable ? write_file_atomic(path, text, len, 0644, err) : write_file_replace(path, text, len, 0644, err);
 }

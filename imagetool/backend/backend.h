@@ -56,7 +56,8 @@ const struct backend *backend_default(void);
 /* Layer i's diff_id, after checking the config lists one per layer. */
 int backend_check_layers(const struct manifest *m, const struct image_config *c, struct error **err);
 
-/* The record: {"backend": NAME, "image": MANIFEST_DIGEST}. */
+/* The record: {"backend": NAME, "image": MANIFEST_DIGEST}; not fsync'ed:
+ * unpack makes the bundle durable at its end (bundle_sync). */
 int bundle_record_write(const char *bundle, const char *backend, const char *image_digest, struct error **err);
 /* A missing record is EXIT_NOTFOUND ("not a bundle made by imagetool"). */
 int bundle_record_read(const char *bundle, const struct backend **out, struct error **err);

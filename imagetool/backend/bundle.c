@@ -1,11 +1,13 @@
 /* Bundle directories: prepare, discard after a failure, remove. */
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "common/log.h"
 #include "imagetool/backend/bundle.h"
 
@@ -19,6 +21,16 @@ static int private_bundle(const char *path, struct error **err)
     if (chmod(path, BUNDLE_DIR_MODE) < 0)
         return error_set(err, errno, "bundle: chmod %s", path);
     return 0;
+}
+
+int bundle_sync(const char *path, struct error **err)
+{
+    CLEANUP_FREE char *record = path_join(path, BUNDLE_RECORD);
+    CLEANUP_FREE char *config = path_join(path, "config.json");
+    CLEANUP_FREE char *copy = xstrdup(path);
+    const char *parent = dirname(copy);
+    const char *paths[] = { record, config, path, parent };
+    return fsync_batch(paths, sizeof(paths) / sizeof(paths[0]), err);
 }
 
 int bundle_prepare(const char *path, bool *created, struct error **err)

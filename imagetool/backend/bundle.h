@@ -11,6 +11,9 @@
 /* Make path (and missing parents), or accept an existing empty directory.
  * *created says which, for bundle_discard. Not empty: EXIT_STATE. */
 int bundle_prepare(const char *path, bool *created, struct error **err);
+/* Make what unpack wrote durable in one batch: the record, config.json,
+ * the bundle directory and its parent (which holds a new bundle's name). */
+int bundle_sync(const char *path, struct error **err);
 /* Undo a failed unpack: release the backend's mount, then remove the
  * directory (created) or what unpack put in it. Best effort, logs failures. */
 void bundle_discard(const char *path, bool created, const struct backend *b);

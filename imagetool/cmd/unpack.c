@@ -179,7 +179,7 @@ static int write_config(const struct unpack_request *r, const struct image_confi
     if (r->backend->add_to_config && r->backend->add_to_config(r->bundle, spec, err) < 0)
         return -1;
     CLEANUP_FREE char *path = path_join(r->bundle, "config.json");
-    return spec_write_file(spec, path, err);
+    return spec_write_file(spec, path, false, err);
 }
 
 /* Everything after the image is in the store; the bundle dir exists. */
@@ -199,6 +199,8 @@ static int fill_bundle(struct store *s, const struct unpack_request *r, const ch
     }
     if (ret == 0)
         ret = write_config(r, &ic, digest, err);
+    if (ret == 0)
+        ret = bundle_sync(r->bundle, err);
     manifest_clear(&m);
     image_config_clear(&ic);
     return ret;

@@ -21,7 +21,7 @@ static int spec(const struct cli_args *a, struct error **err)
         struct spec_rootless_opts o = { .uid = geteuid(), .gid = getegid() };
         spec_make_rootless(s, &o, NULL);
     }
-    return spec_write_file(s, path, err);
+    return spec_write_file(s, path, true, err);
 }
 
 static const struct cli_option options[] = {
