@@ -108,7 +108,7 @@ int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode
     return write_replace(path, buf, len, mode, true, err);
 }
 
-int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
+int write_file_atomic_unsynced(const char *path, const void *buf, size_t len, mode_t mode, struct error **err)
 {
     return write_replace(path, buf, len, mode, false, err);
 }

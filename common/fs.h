@@ -22,7 +22,7 @@ int write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode
  * and the caller makes a batch of such files durable at once (fsync_path on
  * each and on their directory: on a journalling file system the first
  * fsync commits them all and the others find nothing left to do). */
-int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
+int write_file_atomic_unsynced(const char *path, const void *buf, size_t len, mode_t mode, struct error **err);
 /* fsync every path (files and directories, never through a symlink), in
  * order, writeback of all started first: on a journalling file system the
  * first fsync commits them all and the others find little left to do. */

@@ -376,5 +376,5 @@ int spec_write_file(const struct spec *s, const char *path, bool durable, struct
     spec_emit(s, g);
     size_t len = 0;
     const char *text = jg_text(g, &len);
-    return durable ? write_file_atomic(path, text, len, 0644, err) : write_file_replace(path, text, len, 0644, err);
+    return durable ? write_file_atomic(path, text, len, 0644, err) : write_file_atomic_unsynced(path, text, len, 0644, err);
 }

@@ -56,7 +56,7 @@ int bundle_record_write(const char *bundle, const char *backend, const char *ima
     size_t len;
     const char *text = jg_text(g, &len);
     CLEANUP_FREE char *path = path_join(bundle, BUNDLE_RECORD);
-    return write_file_replace(path, text, len, 0644, err);
+    return write_file_atomic_unsynced(path, text, len, 0644, err);
 }
 
 /* One string member of BUNDLE's record; a missing one is EXIT_INVALID. */
