@@ -247,7 +247,12 @@ load unpack_helpers
     # a neighbour: a plain chroot into the copy bundle's rootfs
     it_unpack --backend copy "oci:$(demo_image):demo" "$BATS_TEST_TMPDIR/cp"
     chroot "$BATS_TEST_TMPDIR/cp/rootfs" /bin/sleep 100 &
-    local pid=$!
+    local pid=$! i
+    # the shell forked for & chroots a moment later
+    for i in $(seq 50); do
+        [ "$(readlink "/proc/$pid/root")" = "$BATS_TEST_TMPDIR/cp/rootfs" ] && break
+        sleep 0.1
+    done
     run "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/cp"
     kill "$pid"; wait "$pid" || true
     [ "$status" -eq 7 ]
