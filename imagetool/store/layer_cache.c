@@ -1,7 +1,8 @@
 /* The extracted-layer cache for the overlay backend: layers/<chain_id hex>/
  * is a layer applied to an empty directory, whiteouts in overlayfs form.
- * Extracted under tmp/ and renamed into place, so a reader sees a complete
- * layer or none; two extractions racing both succeed and one copy stays. */
+ * Extracted under tmp/ and renamed into place with the other layers of the
+ * walk (layer_made.c), so a reader sees a complete layer or none; two
+ * extractions racing both succeed and one copy stays. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -28,14 +29,11 @@ static int extract(struct store *s, const struct store_layer *l, const char *tmp
     CLEANUP_CLOSE int dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0 || fchmod(dirfd, 0755) < 0)
         return error_set(err, errno, "open %s", tmp);
-    if (layer_apply_below(blob, dirfd, l->diff_id, l->below, err) < 0)
-        return -1;
-    if (syncfs(dirfd) < 0) /* the content is durable before the name is */
-        return error_set(err, errno, "sync %s", tmp);
-    return 0;
+    return layer_apply_below(blob, dirfd, l->diff_id, l->below, err);
 }
 
-int store_layer_ensure(struct store *s, const struct store_layer *l, char **dir_out, struct error **err)
+int store_layer_ensure(struct store *s, const struct store_layer *l, struct store_made *made, char **dir_out,
+                       struct error **err)
 {
     const char *key = l->chain_id ? l->chain_id : l->diff_id ? l->diff_id : l->blob_digest;
     if (!digest_is_valid(key))
@@ -54,13 +52,7 @@ int store_layer_ensure(struct store *s, const struct store_layer *l, char **dir_
         rm_rf(tmp, NULL);
         return error_prefix(err, "layer %s", l->blob_digest);
     }
-    if (rename(tmp, final) < 0) {
-        int e = errno;
-        rm_rf(tmp, NULL);
-        if ((e != EEXIST && e != ENOTEMPTY) || !is_dir(final)) /* else another process won the race */
-            return error_set(err, e, "rename %s to %s", tmp, final);
-    }
-    store_sync_dir(s, STORE_LAYERS_DIR);
-    *dir_out = TAKE_PTR(final);
+    store_made_add(made, tmp, final, STORE_LAYERS_DIR);
+    *dir_out = TAKE_PTR(tmp);
     return 0;
 }

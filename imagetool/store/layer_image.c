@@ -1,7 +1,8 @@
 /* The layer-image cache: images/<chain_id hex>.<suffix>, one read-only file
- * system image per layer. Converted under tmp/ and renamed into place, so a
- * reader sees a complete image or none; two conversions racing both succeed
- * and the last rename wins with identical content. */
+ * system image per layer. Converted under tmp/ and renamed into place with
+ * the other layers of the walk (layer_made.c), so a reader sees a complete
+ * image or none; two conversions racing both succeed and the last rename
+ * wins with identical content. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -25,14 +26,14 @@ static int convert_to(struct store *s, const struct store_layer *l, store_layer_
     CLEANUP_CLOSE int blob = store_blob_open(s, l->blob_digest, err);
     if (blob < 0 || convert(blob, l->diff_id, l->below, tmp, err) < 0)
         return -1;
-    CLEANUP_CLOSE int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fchmod(fd, 0644) < 0 || fdatasync(fd) < 0) /* the content is durable before the name is */
-        return error_set(err, errno, "sync %s", tmp);
+    if (chmod(tmp, 0644) < 0)
+        return error_set(err, errno, "chmod %s", tmp);
     return 0;
 }
 
 int store_layer_image_ensure(struct store *s, const struct store_layer *l, const char *suffix,
-                             store_layer_convert_fn convert, char **path_out, struct error **err)
+                             store_layer_convert_fn convert, struct store_made *made, char **path_out,
+                             struct error **err)
 {
     const char *key = l->chain_id ? l->chain_id : l->diff_id ? l->diff_id : l->blob_digest;
     if (!digest_is_valid(key))
@@ -53,12 +54,7 @@ int store_layer_image_ensure(struct store *s, const struct store_layer *l, const
         unlink(tmp);
         return error_prefix(err, "layer %s", l->blob_digest);
     }
-    if (rename(tmp, final) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return error_set(err, e, "rename %s to %s", tmp, final);
-    }
-    store_sync_dir(s, STORE_IMAGES_DIR);
-    *path_out = TAKE_PTR(final);
+    store_made_add(made, tmp, final, STORE_IMAGES_DIR);
+    *path_out = TAKE_PTR(tmp);
     return 0;
 }

@@ -102,19 +102,33 @@ struct store_layer {
     struct layer_below *below;
 };
 
+/* Layers made by one walk under tmp/, named together by store_made_commit:
+ * one syncfs for all, the renames, one fsync of each cache directory; each
+ * path in paths that names a temp name then names the final one.
+ * store_made_abort removes what was made. */
+struct store_made {
+    char **tmp, **final, **dirs;
+};
+void store_made_add(struct store_made *made, const char *tmp, const char *final, const char *dir);
+int store_made_commit(struct store *s, struct store_made *made, char **paths, struct error **err);
+void store_made_abort(struct store_made *made);
+void store_made_clear(struct store_made *made);
+
 /* Extracted-layer cache: layers/<chain_id hex>/ holding the layer applied
- * to an empty directory with whiteouts in overlayfs form. Extracted once
- * under a temp name and renamed; returns the directory path. */
-int store_layer_ensure(struct store *s, const struct store_layer *l, char **dir_out, struct error **err);
+ * to an empty directory with whiteouts in overlayfs form. The path of the
+ * cached directory, or of a new one under tmp/ added to made. */
+int store_layer_ensure(struct store *s, const struct store_layer *l, struct store_made *made, char **dir_out,
+                       struct error **err);
 
 /* Layer-image cache: images/<chain_id hex>.<suffix>, one read-only file
  * system image per layer made by convert (which writes the image at path
- * from the layer blob, checking the diff_id). Converted once under tmp/,
- * synced and renamed into place; returns the image's path. */
+ * from the layer blob, checking the diff_id). The cached image's path, or
+ * a new one's under tmp/ added to made. */
 typedef int (*store_layer_convert_fn)(int blob_fd, const char *diff_id, struct layer_below *below, const char *path,
                                       struct error **err);
 int store_layer_image_ensure(struct store *s, const struct store_layer *l, const char *suffix,
-                             store_layer_convert_fn convert, char **path_out, struct error **err);
+                             store_layer_convert_fn convert, struct store_made *made, char **path_out,
+                             struct error **err);
 
 /* bundle_refs.c: bundles whose rootfs the runtime mounts from cached layer
  * dirs (a user's overlay) are not mounts gc could see, so each one leaves

@@ -252,6 +252,25 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
     no_mounts_under "$t/"
 }
 
+@test "layerimg: an unpack makes its new layer images (and overlay's layer dirs) durable in one syncfs, named after it" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    local be store trace n
+    for be in squashfs overlay; do
+        store="$BATS_TEST_TMPDIR/store-$be" trace="$BATS_TEST_TMPDIR/trace-$be"
+        ASAN_OPTIONS="${SANITIZE:+detect_leaks=0}" strace -f -qq -y -e trace=fsync,fdatasync,syncfs,rename -o "$trace" \
+            "$IMAGETOOL" --store "$store" unpack -q --backend "$be" "oci:$(demo_image):demo" "$BATS_TEST_TMPDIR/b-$be"
+        # one syncfs for the imported blobs, one for the layers: none per layer
+        [ "$(grep -c 'syncfs(' "$trace")" = 2 ] || fail "$be: $(cat "$trace")"
+        ! grep -E 'f(data)?sync\([0-9]+<[^>]*/tmp/(image|layer)-' "$trace" || fail "$be: a layer synced on its own"
+        # every layer's rename comes after the second syncfs
+        n=$(grep -n 'syncfs(' "$trace" | tail -1 | cut -d: -f1)
+        [ "$(grep -cE 'rename\(.*/(images|layers)/' "$trace")" = 2 ] || fail "$be: $(cat "$trace")"
+        ! head -n "$n" "$trace" | grep -qE 'rename\(.*/(images|layers)/' || fail "$be: named before the sync"
+        [ -z "$(ls -A "$store/tmp")" ]
+        "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b-$be"
+    done
+}
+
 @test "layerimg: imagetool mount mounts a squashfs bundle again with what the container wrote; twice is exit 7" {
     local store="$BATS_TEST_TMPDIR/store" b="$BATS_TEST_TMPDIR/sq"
     sq_unpack "oci:$(demo_image):demo" "$b"

@@ -159,6 +159,18 @@ nothing_named() {
     pulled_ok
 }
 
+# finished_image_in DIR: DIR holds a squashfs image that its writer finished
+# (the superblock's bytes_used, 8 bytes at offset 40, is written last).
+finished_image_in() {
+    local f used
+    for f in "$1"/image-*; do
+        [ -f "$f" ] && [ "$(head -c 4 "$f")" = hsqs ] || continue
+        used=$(od -An -t u8 -j 40 -N 8 "$f" | tr -d ' ')
+        [ -n "$used" ] && [ "$used" -gt 0 ] && [ "$used" -le "$(stat -c %s "$f")" ] && return 0
+    done
+    return 1
+}
+
 @test "pipeline: unpack makes the bottom layer's squashfs image while the top layer still downloads" {
     [ "$(id -u)" = 0 ] || skip "the squashfs backend needs root"
     local manifest="$BATS_FILE_TMPDIR/img/blobs/sha256/${IMG_DIGEST#sha256:}" release="$BATS_TEST_TMPDIR/release"
@@ -169,15 +181,19 @@ nothing_named() {
     proxy hold --only "$top" --hold-file "$release" --stall 60
     "$IMAGETOOL" --store "$STORE" unpack --backend squashfs "$SRC" "$bundle" >"$BATS_TEST_TMPDIR/out" 2>&1 &
     local pid=$!
-    # the bottom layer's image (named by its chain id, the first diff_id) while the top blob is held
-    if ! wait_until 300 test -f "$STORE/images/${diff1#sha256:}.squashfs"; then
+    # the bottom layer's image finished while the top blob is held: it stays
+    # under its temp name until the walk's one sync (specs/store.md)
+    if ! wait_until 300 finished_image_in "$STORE/tmp"; then
         touch "$release"
         wait "$pid" || true
-        fail "no layer image before the last blob came: $(ls "$STORE/images" 2>&1) $(cat "$BATS_TEST_TMPDIR/out")"
+        fail "no layer image before the last blob came: $(ls "$STORE/tmp" 2>&1) $(cat "$BATS_TEST_TMPDIR/out")"
     fi
     [ ! -e "$STORE/blobs/sha256/${top#sha256:}" ] || fail "the top blob was not held"
     touch "$release"
     wait "$pid" || fail "unpack failed: $(cat "$BATS_TEST_TMPDIR/out")"
+    # named by its chain id (the first diff_id) once the walk is done
+    [ -f "$STORE/images/${diff1#sha256:}.squashfs" ]
+    [ -z "$(ls -A "$STORE/tmp")" ]
     [ "$(cat "$bundle/rootfs/etc/motd")" = "second layer" ]
     [ -x "$bundle/rootfs/bin/busybox" ]
     "$IMAGETOOL" rm-bundle "$bundle"
