@@ -41,6 +41,20 @@ static int make_layer(struct store *s, const char *work, const char *content, ch
     return store_flush(s, NULL); /* the children open the store on their own */
 }
 
+/* store_layer_ensure as a walk of one layer does it: made, then named. */
+static int ensure_layer(struct store *s, const struct store_layer *l, char **dir, struct error **err)
+{
+    struct store_made made = { 0 };
+    char *paths[2] = { NULL, NULL };
+    int r = store_layer_ensure(s, l, &made, &paths[0], err);
+    if (r == 0)
+        r = store_made_commit(s, &made, paths, err);
+    else
+        store_made_abort(&made);
+    *dir = paths[0];
+    return r;
+}
+
 static int ensure_in_child(const char *root, const char *digest)
 {
     pid_t pid = fork();
@@ -48,7 +62,7 @@ static int ensure_in_child(const char *root, const char *digest)
         struct store *s = NULL;
         char *dir = NULL;
         struct store_layer l = { .blob_digest = digest, .diff_id = digest };
-        _exit(store_open(root, &s, NULL) == 0 && store_layer_ensure(s, &l, &dir, NULL) == 0 ? 0 : 1);
+        _exit(store_open(root, &s, NULL) == 0 && ensure_layer(s, &l, &dir, NULL) == 0 ? 0 : 1);
     }
     return pid;
 }
@@ -66,7 +80,7 @@ int main(void)
     CLEANUP_FREE char *dir = NULL, *again = NULL;
     CLEANUP_ERROR struct error *err = NULL;
     struct store_layer l1 = { .blob_digest = d1, .diff_id = d1 };
-    ok(store_layer_ensure(s, &l1, &dir, &err) == 0, "layer extracted");
+    ok(ensure_layer(s, &l1, &dir, &err) == 0, "layer extracted");
     CLEANUP_FREE char *want = xasprintf("%s/layers/%s", root, digest_hex(d1));
     ok(dir && strcmp(dir, want) == 0, "under layers/<diff_id hex>");
     CLEANUP_FREE char *motd = xasprintf("%s/etc/motd", want), *gone = xasprintf("%s/etc/gone", want);
@@ -74,7 +88,7 @@ int main(void)
     ok(stat(motd, &st) == 0 && S_ISREG(st.st_mode), "file present");
     ok(lstat(gone, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0),
        "whiteout in overlayfs form (0:0 char device)");
-    ok(store_layer_ensure(s, &l1, &again, &err) == 0 && strcmp(again, dir) == 0, "second ensure reuses it");
+    ok(ensure_layer(s, &l1, &again, &err) == 0 && strcmp(again, dir) == 0, "second ensure reuses it");
 
     ok(make_layer(s, work, "two", d2) == 0, "second layer blob");
     int a = ensure_in_child(root, d2), b = ensure_in_child(root, d2), sa = -1, sb = -1;
@@ -89,7 +103,7 @@ int main(void)
     CLEANUP_ERROR struct error *err2 = NULL;
     CLEANUP_FREE char *bad_path = xasprintf("%s/layers/%s", root, digest_hex(bad));
     struct store_layer lbad = { .blob_digest = d1, .diff_id = bad };
-    ok(store_layer_ensure(s, &lbad, &bad_dir, &err2) < 0 && err2 && err2->exit_class == EXIT_INVALID,
+    ok(ensure_layer(s, &lbad, &bad_dir, &err2) < 0 && err2 && err2->exit_class == EXIT_INVALID,
        "a diff_id mismatch is invalid input");
     ok(!path_exists(bad_path) && dir_empty(tmp), "and leaves no layer and no temp dir");
 
