@@ -14,7 +14,6 @@
 #include "common/cleanup.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/backend/squashfs.h"
 #include "imagetool/backend/userns_overlay.h"
 
 static int overlay_of(char **lower, struct error **err)
@@ -42,16 +41,10 @@ static int lower_paths(struct below_view *v, char ***out, struct error **err)
             strv_append(out, v->lower[i]);
         return 0;
     }
-    v->mounts = xcalloc(n, sizeof(int));
-    for (size_t i = n; i-- > 0;) { /* overlayfs takes the top first */
-        int fd = squashfs_mount_image(v->lower[i], err);
-        if (fd < 0)
-            return -1;
-        v->mounts[v->n_mounts++] = fd;
-        CLEANUP_FREE char *path = xasprintf("/proc/self/fd/%d", fd);
-        strv_append(out, path);
-    }
-    return 0;
+    CLEANUP_STRV char **top_first = NULL; /* as overlayfs takes them */
+    for (size_t i = n; i-- > 0;)
+        strv_append(&top_first, v->lower[i]);
+    return layer_mounts_open(top_first, &v->mounts, out, err);
 }
 
 static int view_root(struct layer_below *b, struct error **err)
@@ -81,10 +74,6 @@ void below_view_clear(struct below_view *v)
 {
     if (v->root >= 0)
         close(v->root);
-    for (size_t i = 0; i < v->n_mounts; i++)
-        close(v->mounts[i]);
-    free(v->mounts);
+    layer_mounts_clear(&v->mounts);
     v->root = -1;
-    v->mounts = NULL;
-    v->n_mounts = 0;
 }

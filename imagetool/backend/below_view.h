@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "imagetool/backend/layer_mounts.h"
 #include "imagetool/layer/layer.h"
 
 struct below_view {
@@ -15,8 +16,7 @@ struct below_view {
     char *const *lower; /* bottom first: layer dirs, or images when images */
     bool images;
     int root;           /* -1 until made */
-    int *mounts;        /* the images' mounts */
-    size_t n_mounts;
+    struct layer_mounts mounts; /* the images' mounts */
 };
 
 /* lower (bottom first) must outlive the view; NULL or empty: no view. */

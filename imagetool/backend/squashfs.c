@@ -21,24 +21,13 @@
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
 #include "imagetool/backend/layer_chain.h"
+#include "imagetool/backend/layer_mounts.h"
 #include "imagetool/backend/loop.h"
 #include "imagetool/backend/overlay_mount.h"
 
 /* Direct I/O on the loop device: the image's pages are cached once (by
  * squashfs) instead of twice; see specs/bundle.md for the measurements. */
 #define LOOP_DIRECT_IO false
-
-struct layer_mounts {
-    int *fd;
-    size_t n;
-};
-
-static void layer_mounts_clear(struct layer_mounts *lm)
-{
-    for (size_t i = 0; i < lm->n; i++)
-        close(lm->fd[i]);
-    free(lm->fd);
-}
 
 int squashfs_mount_image(const char *image, struct error **err)
 {
@@ -74,21 +63,6 @@ static int layer_images(struct store *s, const struct manifest *m, const struct 
     return 0;
 }
 
-static int mount_layers(char **images, struct layer_mounts *lm, char ***lower, struct error **err)
-{
-    size_t n = strv_len(images);
-    lm->fd = xcalloc(n, sizeof(int));
-    for (size_t i = 0; i < n; i++) {
-        int fd = squashfs_mount_image(images[i], err);
-        if (fd < 0)
-            return -1;
-        lm->fd[lm->n++] = fd;
-        CLEANUP_FREE char *path = xasprintf("/proc/self/fd/%d", fd);
-        strv_append(lower, path);
-    }
-    return 0;
-}
-
 static int empty_lower(const char *bundle, char ***lower, struct error **err)
 {
     CLEANUP_FREE char *empty = xasprintf("%s/%s/empty", bundle, OVERLAY_DIR);
@@ -111,7 +85,7 @@ static int squashfs_setup(struct store *s, const struct manifest *m, const struc
     if (r == 0)
         r = overlay_dirs_setup(bundle, fresh, &d, err);
     if (r == 0)
-        r = m->n_layers ? mount_layers(images, &lm, &d.lower, err) : empty_lower(bundle, &d.lower, err);
+        r = m->n_layers ? layer_mounts_open(images, &lm, &d.lower, err) : empty_lower(bundle, &d.lower, err);
     if (r == 0)
         r = overlay_mount(&d, err);
     layer_mounts_clear(&lm); /* the overlay keeps what it needs */
