@@ -8,7 +8,7 @@
 #include "common/json.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/seccomp_default.h"
+#include "imagetool/config/seccomp_default.h"
 
 /* Every capability Linux defines, in number order (capability.h). */
 static const char *const all_caps[] = {

@@ -2,7 +2,7 @@
  * Entrypoint, environment the Env, user:group the User; labels, ports,
  * mountPoints and annotations become labels (so annotations of the
  * bundle); the layers' digests are the diff_ids (the layers are plain
- * tars). Isolators are read at config time (imagetool/config_appc.c). */
+ * tars). Isolators are read at config time (imagetool/config/config_appc.c). */
 #include <string.h>
 
 #include "common/cleanup.h"

@@ -12,9 +12,9 @@
 #include "common/spec.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/config.h"
-#include "imagetool/resources.h"
-#include "imagetool/user.h"
+#include "imagetool/config/config.h"
+#include "imagetool/config/resources.h"
+#include "imagetool/config/user.h"
 #include "tap.h"
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"

@@ -10,7 +10,7 @@
 
 #include "common/json.h"
 #include "common/spec.h"
-#include "imagetool/seccomp_default.h"
+#include "imagetool/config/seccomp_default.h"
 #include "tests/unit/tap.h"
 
 static void dump_one(const struct seccomp_target *t, char *const *caps)

@@ -8,9 +8,9 @@
 #include "common/log.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/config.h"
-#include "imagetool/config_appc.h"
-#include "imagetool/user.h"
+#include "imagetool/config/config.h"
+#include "imagetool/config/config_appc.h"
+#include "imagetool/config/user.h"
 
 static void strv_extend(char ***dst, char *const *src)
 {

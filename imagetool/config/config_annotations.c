@@ -5,7 +5,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/xalloc.h"
-#include "imagetool/config.h"
+#include "imagetool/config/config.h"
 
 #define ANN_PREFIX "org.opencontainers.image."
 

@@ -11,7 +11,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "imagetool/appc/manifest.h"
-#include "imagetool/config_appc_private.h"
+#include "imagetool/config/config_appc_private.h"
 
 struct volume {
     char *name, *host;

@@ -3,10 +3,10 @@
  * retain/remove sets, no-new-privileges, oom-score-adj, cpu-shares),
  * supplementaryGIDs, and the rule that an image with no app needs a
  * command. Command-line flags win over the image. specs/bundle.md. */
-#ifndef IMAGETOOL_CONFIG_APPC_H
-#define IMAGETOOL_CONFIG_APPC_H
+#ifndef IMAGETOOL_CONFIG_CONFIG_APPC_H
+#define IMAGETOOL_CONFIG_CONFIG_APPC_H
 
-#include "imagetool/config.h"
+#include "imagetool/config/config.h"
 
 struct appc_app;
 

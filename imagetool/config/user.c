@@ -5,7 +5,7 @@
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
-#include "imagetool/user.h"
+#include "imagetool/config/user.h"
 
 /* Next line of a buffer being consumed in place. */
 static char *next_line(char **cursor)

@@ -3,7 +3,7 @@
  * compared rule by rule with ../shared/reference/docker-default-seccomp.json
  * by tests/imagetool/seccomp_default.bats. The syscall names are facts about
  * the kernel ABI; the C shape is ours. */
-#include "imagetool/seccomp_rules.h"
+#include "imagetool/config/seccomp_rules.h"
 
 #define ALLOW "SCMP_ACT_ALLOW"
 #define ERRNO "SCMP_ACT_ERRNO"

@@ -2,7 +2,7 @@
  * syscall not allowed fails with EPERM; a rule of seccomp_rules applies when
  * its architecture, capability and kernel-version conditions hold, exactly as
  * Docker resolves its default profile (so --cap-add opens what it opens). */
-#include "imagetool/seccomp_default.h"
+#include "imagetool/config/seccomp_default.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/seccomp_rules.h"
+#include "imagetool/config/seccomp_rules.h"
 
 /* Docker's archMap: the native seccomp architecture of a Go architecture and
  * the ones that run on it. An architecture not listed gets no

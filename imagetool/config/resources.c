@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "imagetool/resources.h"
+#include "imagetool/config/resources.h"
 
 #define CPUS_MAX 1e6
 

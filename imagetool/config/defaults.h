@@ -1,8 +1,8 @@
 /* What Docker gives a container without extra privileges: namespaces,
  * mounts, capabilities, seccomp, masked and read-only paths, device rules. The image
  * and the command line fill in the rest (config.c). */
-#ifndef IMAGETOOL_DEFAULTS_H
-#define IMAGETOOL_DEFAULTS_H
+#ifndef IMAGETOOL_CONFIG_DEFAULTS_H
+#define IMAGETOOL_CONFIG_DEFAULTS_H
 
 #include <stdbool.h>
 

@@ -1,17 +1,17 @@
 /* Image config -> runtime-spec config.json, following the OCI image-spec's
  * conversion rules (specs/bundle.md holds the mapping table) on top of
  * Docker's defaults (defaults.h). */
-#ifndef IMAGETOOL_CONFIG_H
-#define IMAGETOOL_CONFIG_H
+#ifndef IMAGETOOL_CONFIG_CONFIG_H
+#define IMAGETOOL_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 
 #include "common/error.h"
 #include "common/spec.h"
-#include "imagetool/defaults.h"
+#include "imagetool/config/defaults.h"
 #include "imagetool/image/image.h"
 #include "imagetool/privileges.h"
-#include "imagetool/resources.h"
+#include "imagetool/config/resources.h"
 
 /* What the command line asked for on top of the image. */
 struct config_opts {

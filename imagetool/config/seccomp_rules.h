@@ -2,8 +2,8 @@
  * uses: each rule applies to an architecture, a capability set and a
  * kernel version only when its conditions hold. seccomp_default.c turns
  * them into the linux.seccomp object of one container. */
-#ifndef IMAGETOOL_SECCOMP_RULES_H
-#define IMAGETOOL_SECCOMP_RULES_H
+#ifndef IMAGETOOL_CONFIG_SECCOMP_RULES_H
+#define IMAGETOOL_CONFIG_SECCOMP_RULES_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
-#include "imagetool/user.h"
+#include "imagetool/config/user.h"
 
 #define ETC_FILE_MAX (8u << 20)
 

@@ -1,6 +1,6 @@
 /* The default seccomp profile imagetool writes into config.json. */
-#ifndef IMAGETOOL_SECCOMP_DEFAULT_H
-#define IMAGETOOL_SECCOMP_DEFAULT_H
+#ifndef IMAGETOOL_CONFIG_SECCOMP_DEFAULT_H
+#define IMAGETOOL_CONFIG_SECCOMP_DEFAULT_H
 
 #include "common/spec.h"
 

@@ -1,8 +1,8 @@
 /* The image's User field ("name", "uid", "uid:gid", "name:group",
  * "uid:group", ...) resolved against the image's own /etc/passwd and
  * /etc/group, read beneath the rootfs so no symlink can point elsewhere. */
-#ifndef IMAGETOOL_USER_H
-#define IMAGETOOL_USER_H
+#ifndef IMAGETOOL_CONFIG_USER_H
+#define IMAGETOOL_CONFIG_USER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Resource flags mapped the way Mesos' cgroups isolators map cpus and mem:
  * --cpus N -> cpu shares 1024*N and a CFS quota of N periods,
  * --memory SIZE -> memory limit, --pids-limit N -> pids limit. */
-#ifndef IMAGETOOL_RESOURCES_H
-#define IMAGETOOL_RESOURCES_H
+#ifndef IMAGETOOL_CONFIG_RESOURCES_H
+#define IMAGETOOL_CONFIG_RESOURCES_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
 #include "common/cleanup.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/defaults.h"
-#include "imagetool/seccomp_default.h"
+#include "imagetool/config/defaults.h"
+#include "imagetool/config/seccomp_default.h"
 
 static const char *const default_caps[] = {
     "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",      "CAP_MKNOD",

@@ -6,8 +6,8 @@
 #include "common/log.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/config_appc_private.h"
-#include "imagetool/seccomp_default.h"
+#include "imagetool/config/config_appc_private.h"
+#include "imagetool/config/seccomp_default.h"
 
 #define ERRNO_MAX 4095
 

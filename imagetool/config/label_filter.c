@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "imagetool/config.h"
+#include "imagetool/config/config.h"
 
 static const char *const control_prefixes[] = {
     "run.oci.",              /* crun: seccomp_bpf_data, handler, seccomp.plugins, keep_original_groups, ... */

@@ -9,8 +9,8 @@
 #include "common/strv.h"
 #include "common/xalloc.h"
 #include "imagetool/appc/quantity.h"
-#include "imagetool/config_appc_private.h"
-#include "imagetool/seccomp_default.h"
+#include "imagetool/config/config_appc_private.h"
+#include "imagetool/config/seccomp_default.h"
 
 struct appc_app {
     yajl_val root;
