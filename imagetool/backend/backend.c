@@ -12,7 +12,8 @@
 #include "imagetool/backend/backend.h"
 #include "imagetool/backend/loop.h"
 
-static const struct backend *const backends[] = { &backend_copy, &backend_overlay, &backend_squashfs };
+static const struct backend *const backends[] = { &backend_copy, &backend_overlay, &backend_squashfs,
+                                                    &backend_erofs };
 
 int backend_find(const char *name, const struct backend **out, struct error **err)
 {
@@ -22,12 +23,12 @@ int backend_find(const char *name, const struct backend **out, struct error **er
             return 0;
         }
     }
-    return error_setc(err, EXIT_USAGE, 0, "--backend: unknown backend \"%s\" (copy, overlay or squashfs)", name);
+    return error_setc(err, EXIT_USAGE, 0, "--backend: unknown backend \"%s\" (copy, overlay, squashfs or erofs)", name);
 }
 
 const struct backend *backend_default(void)
 {
-    if (loop_available())
+    if (loop_available("squashfs"))
         return &backend_squashfs;
     if (overlay_available()) {
         log_info("no loop devices or squashfs here: using the overlay backend");

@@ -43,6 +43,7 @@ extern const struct backend backend_copy;
 extern const struct backend backend_overlay;
 extern const struct backend backend_overlay_user; /* "overlay" for an ordinary user */
 extern const struct backend backend_squashfs;
+extern const struct backend backend_erofs;
 
 /* "copy", "overlay" or "squashfs"; anything else is EXIT_USAGE. Not
  * root, "overlay" is the form the runtime mounts (overlay_user.c). */

@@ -3,13 +3,15 @@
 #include "common/cleanup.h"
 #include "common/strv.h"
 #include "imagetool/backend/below_view.h"
-#include "imagetool/backend/squashfs.h"
+#include "imagetool/backend/layer_image.h"
 
 static int ensure_one(struct store *s, const struct store_layer *l, enum layer_form form, struct store_made *made,
                       char **path, struct error **err)
 {
     if (form == LAYER_SQUASHFS)
         return store_layer_image_ensure(s, l, SQUASHFS_SUFFIX, squashfs_from_layer, made, path, err);
+    if (form == LAYER_EROFS)
+        return store_layer_image_ensure(s, l, EROFS_SUFFIX, erofs_from_layer, made, path, err);
     return store_layer_ensure(s, l, made, path, err);
 }
 
@@ -25,7 +27,7 @@ static int walk(struct store *s, const struct manifest *m, const struct image_co
         struct below_view v;
         struct store_layer l = { .blob_digest = m->layers[i].digest, .diff_id = c->diff_ids[i],
                                  .chain_id = chain[i],
-                                 .below = below_view_init(&v, *bottom_first, form == LAYER_SQUASHFS) };
+                                 .below = below_view_init(&v, *bottom_first, form != LAYER_DIR) };
         int r = ensure_one(s, &l, form, made, &path, err);
         below_view_clear(&v);
         if (r < 0)

@@ -1,6 +1,6 @@
 /* An image's layers made once each in the store's cache, bottom first, each
  * with the view of the ones below it: directories (the overlay backends) or
- * squashfs images (the layer-image backend). Shared by bundle creation and
+ * squashfs or erofs images (the layer-image backends). Shared by bundle creation and
  * by the pull pipeline, which makes them while later layers download. */
 #ifndef IMAGETOOL_BACKEND_LAYER_CHAIN_H
 #define IMAGETOOL_BACKEND_LAYER_CHAIN_H
@@ -12,7 +12,7 @@
 #include "imagetool/image/image.h"
 #include "imagetool/store/store.h"
 
-enum layer_form { LAYER_DIR, LAYER_SQUASHFS };
+enum layer_form { LAYER_DIR, LAYER_SQUASHFS, LAYER_EROFS };
 
 /* Asked before layer i is made: false stops the walk. */
 typedef bool (*layer_wait_fn)(void *ctx, size_t layer);

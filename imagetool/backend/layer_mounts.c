@@ -6,14 +6,14 @@
 #include "common/cleanup.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/backend/squashfs.h"
+#include "imagetool/backend/layer_image.h"
 
 int layer_mounts_open(char **images, struct layer_mounts *lm, char ***lower, struct error **err)
 {
     size_t n = strv_len(images);
     lm->fd = xcalloc(n, sizeof(int));
     for (size_t i = 0; i < n; i++) {
-        int fd = squashfs_mount_image(images[i], err);
+        int fd = layer_image_mount(images[i], err);
         if (fd < 0) {
             layer_mounts_clear(lm);
             return -1;

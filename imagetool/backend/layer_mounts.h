@@ -14,7 +14,7 @@ struct layer_mounts {
     size_t n;
 };
 
-/* Mount every image (squashfs_mount_image) and append /proc/self/fd/N of
+/* Mount every image (layer_image_mount) and append /proc/self/fd/N of
  * each, in the order given, to lower. On error none stays mounted. */
 int layer_mounts_open(char **images, struct layer_mounts *lm, char ***lower, struct error **err);
 void layer_mounts_clear(struct layer_mounts *lm);

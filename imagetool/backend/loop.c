@@ -83,11 +83,10 @@ bool overlay_available(void)
     return has_fs("overlay");
 }
 
-bool loop_available(void)
+bool loop_available(const char *fs)
 {
     const char *no = getenv("IMAGETOOL_NO_LOOP");
     if (no && *no && strcmp(no, "0") != 0)
         return false;
-    return initial_userns() && access("/dev/loop-control", R_OK | W_OK) == 0 && has_fs("squashfs") &&
-           has_fs("overlay");
+    return initial_userns() && access("/dev/loop-control", R_OK | W_OK) == 0 && has_fs(fs) && has_fs("overlay");
 }

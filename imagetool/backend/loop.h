@@ -17,10 +17,11 @@ int loop_attach(const char *path, bool direct_io, char **dev, struct error **err
 int loop_open_shared(const char *path, char **dev);
 void loop_note_attached(const char *path, const char *dev);
 
-/* Loop devices, squashfs and overlayfs can be used here: the initial user
- * namespace (squashfs cannot be mounted in another), /dev/loop-control, both
- * file systems known to the kernel. IMAGETOOL_NO_LOOP=1 says no (tests). */
-bool loop_available(void);
+/* Loop devices, the file system fs (squashfs, erofs) and overlayfs can be
+ * used here: the initial user namespace (neither can be mounted in another),
+ * /dev/loop-control, both file systems known to the kernel.
+ * IMAGETOOL_NO_LOOP=1 says no (tests). */
+bool loop_available(const char *fs);
 /* overlayfs can be mounted here. */
 bool overlay_available(void);
 

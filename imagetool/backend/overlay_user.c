@@ -74,7 +74,7 @@ static int user_create(struct store *s, const struct manifest *m, const struct i
     if (r == 0)
         r = write_lower_list(bundle, &d, err);
     if (r == 0)
-        r = store_bundle_ref_add(s, bundle, BUNDLE_RECORD, d.lower, err);
+        r = store_bundle_ref_add(s, bundle, BUNDLE_RECORD, d.lower, true, err);
     overlay_dirs_clear(&d);
     return r;
 }

@@ -27,7 +27,10 @@ struct sq_inode {
     size_t n_xattrs;
     uint32_t refs;                     /* tree entries naming it (its link count) */
     uint32_t number;                   /* 0 until numbered */
-    uint64_t ref;                      /* location in the inode table once written */
+    uint64_t ref;                      /* location in the inode table once written
+                                        * (erofs: the nid) */
+    uint64_t size;                     /* erofs: data bytes (files, directories, symlinks) */
+    uint32_t blk;                      /* erofs: first data block */
     bool written, opaque;
 };
 

@@ -3,7 +3,7 @@
  * blocks, inode table, directory table, fragment, id and xattr tables,
  * padding to 4 KiB. Inodes are numbered and written children first, so a
  * directory's entries can name their inodes' places in the table. */
-#include "imagetool/backend/squashfs_write.h"
+#include "imagetool/backend/layer_image_convert.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -70,7 +70,7 @@ static int sq_fail(struct error **err, int r, const char *what)
                       sq_strerror(r), r);
 }
 
-void sq_writer_free_inode(struct sqfs_inode_generic_t *inode)
+static void sq_writer_free_inode(struct sqfs_inode_generic_t *inode)
 {
     sqfs_free(inode);
 }
@@ -110,7 +110,7 @@ static int make_processor(struct sq_writer *w, struct error **err)
     return r < 0 ? sq_fail(err, r, "block processor") : 0;
 }
 
-int sq_writer_open(const char *path, struct sq_writer **out, struct error **err)
+static int sq_writer_open(const char *path, void **out, struct error **err)
 {
     struct sq_writer *w = xcalloc(1, sizeof(*w));
     *out = w;
@@ -132,20 +132,23 @@ int sq_writer_open(const char *path, struct sq_writer **out, struct error **err)
     return make_processor(w, err);
 }
 
-int sq_writer_file_begin(struct sq_writer *w, struct sq_inode *ino, struct error **err)
+static int sq_writer_file_begin(void *any, struct sq_inode *ino, struct error **err)
 {
+    struct sq_writer *w = any;
     int r = sqfs_block_processor_begin_file(w->proc, &ino->file, NULL, 0);
     return r < 0 ? sq_fail(err, r, "file") : 0;
 }
 
-int sq_writer_file_append(struct sq_writer *w, const void *buf, size_t len, struct error **err)
+static int sq_writer_file_append(void *any, const void *buf, size_t len, struct error **err)
 {
+    struct sq_writer *w = any;
     int r = sqfs_block_processor_append(w->proc, buf, len);
     return r < 0 ? sq_fail(err, r, "file data") : 0;
 }
 
-int sq_writer_file_end(struct sq_writer *w, struct error **err)
+static int sq_writer_file_end(void *any, struct error **err)
 {
+    struct sq_writer *w = any;
     int r = sqfs_block_processor_end_file(w->proc);
     return r < 0 ? sq_fail(err, r, "file end") : 0;
 }
@@ -326,8 +329,9 @@ static int pad(struct sq_writer *w, struct error **err)
     return r < 0 ? sq_fail(err, r, "padding") : 0;
 }
 
-int sq_writer_finish(struct sq_writer *w, struct sq_tree *t, struct error **err)
+static int sq_writer_finish(void *any, struct sq_tree *t, struct error **err)
 {
+    struct sq_writer *w = any;
     int r = sqfs_block_processor_finish(w->proc);
     w->finished = true;
     if (r < 0)
@@ -346,8 +350,9 @@ int sq_writer_finish(struct sq_writer *w, struct sq_tree *t, struct error **err)
     return pad(w, err);
 }
 
-void sq_writer_free(struct sq_writer *w)
+static void sq_writer_free(void *any)
 {
+    struct sq_writer *w = any;
     if (w == NULL)
         return;
     /* A processor destroyed with a block in flight leaks it: drain it first
@@ -367,3 +372,13 @@ void sq_writer_free(struct sq_writer *w)
     sqfs_destroy(w->file);
     free(w);
 }
+
+const struct image_format image_format_squashfs = {
+    .open = sq_writer_open,
+    .file_begin = sq_writer_file_begin,
+    .file_append = sq_writer_file_append,
+    .file_end = sq_writer_file_end,
+    .finish = sq_writer_finish,
+    .free = sq_writer_free,
+    .free_file = sq_writer_free_inode,
+};

@@ -12,7 +12,7 @@
 
 #define STORE_BUNDLES_DIR "bundles"
 
-int store_bundle_ref_add(struct store *s, const char *bundle, const char *record, char *const *dirs,
+int store_bundle_ref_add(struct store *s, const char *bundle, const char *record, char *const *dirs, bool durable,
                          struct error **err)
 {
     CLEANUP_FREE char *real = realpath(bundle, NULL);
@@ -26,7 +26,8 @@ int store_bundle_ref_add(struct store *s, const char *bundle, const char *record
     CLEANUP_FREE char *list = strv_join(dirs, "\n");
     CLEANUP_FREE char *text = xasprintf("%s/%s\n%s\n", real, record, list);
     CLEANUP_FREE char *path = path_join(dir, digest_hex(name));
-    return write_file_atomic(path, text, strlen(text), 0600, err);
+    return durable ? write_file_atomic(path, text, strlen(text), 0600, err)
+                   : write_file_atomic_unsynced(path, text, strlen(text), 0600, err);
 }
 
 /* 1: the ref names dir; 0: it does not; -1: its bundle is gone. */

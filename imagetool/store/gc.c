@@ -210,6 +210,10 @@ static int sweep_dir(struct store *s, const char *rel, const struct digest_set *
             log_warn("gc: keeping %s: a loop device (a mounted bundle) uses it", child);
             continue;
         }
+        if (kind == SWEEP_LAYER_IMAGES && store_bundle_refs_use(s, child)) {
+            log_warn("gc: keeping %s: a bundle mounts it", child);
+            continue;
+        }
         if (rm_rf(child, err) < 0)
             return -1;
         if (S_ISREG(st.st_mode)) {

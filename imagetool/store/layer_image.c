@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,8 +46,9 @@ int store_layer_image_ensure(struct store *s, const struct store_layer *l, const
         *path_out = TAKE_PTR(final);
         return 0;
     }
-    CLEANUP_FREE char *tmp = xasprintf("%s/" STORE_TMP_DIR "/image-XXXXXX", s->root);
-    int fd = mkstemp(tmp);
+    /* the suffix too: how the image is mounted until it is named */
+    CLEANUP_FREE char *tmp = xasprintf("%s/" STORE_TMP_DIR "/image-XXXXXX.%s", s->root, suffix);
+    int fd = mkstemps(tmp, (int)strlen(suffix) + 1);
     if (fd < 0)
         return error_set(err, errno, "create %s", tmp);
     close(fd);

@@ -131,10 +131,13 @@ int store_layer_image_ensure(struct store *s, const struct store_layer *l, const
                              struct error **err);
 
 /* bundle_refs.c: bundles whose rootfs the runtime mounts from cached layer
- * dirs (a user's overlay) are not mounts gc could see, so each one leaves
- * bundles/<sha256 of its path>: the path, then the dirs it uses. A ref
- * counts while BUNDLE/record exists (record: the bundle's own file). */
-int store_bundle_ref_add(struct store *s, const char *bundle, const char *record, char *const *dirs,
+ * dirs (a user's overlay), or that mount erofs images from their files, are
+ * not mounts gc could see, so each one leaves bundles/<sha256 of its path>:
+ * the path, then the dirs or images it uses. A ref
+ * counts while BUNDLE/record exists (record: the bundle's own file).
+ * durable: fsync'ed; a ref that only matters while a mount lives (which no
+ * crash leaves) need not be. */
+int store_bundle_ref_add(struct store *s, const char *bundle, const char *record, char *const *dirs, bool durable,
                          struct error **err);
 /* Is dir used by a live bundle? Refs of bundles gone are removed. */
 bool store_bundle_refs_use(struct store *s, const char *dir);

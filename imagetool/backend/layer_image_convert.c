@@ -1,11 +1,12 @@
-/* A layer blob to a squashfs image in one pass: the layer stream (decompressed
- * and hashed on its own thread) is read entry by entry; file data goes
- * straight to the block processor, every entry into the tree; whiteouts and
+/* A layer blob to a layer image (squashfs or erofs) in one pass: the layer
+ * stream (decompressed and hashed on its own thread) is read entry by entry;
+ * file data goes straight to the image's writer, every entry into the tree; whiteouts and
  * opaque directories take overlayfs' form (0:0 character devices,
  * trusted.overlay.opaque=y); trusted.overlay.* from the tar is dropped.
  * Entry names are cleaned as for extraction (layer/path.c): nothing can name
  * a place outside the image. */
-#include "imagetool/backend/squashfs.h"
+#include "imagetool/backend/layer_image_convert.h"
+#include "imagetool/backend/layer_image.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -20,7 +21,6 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "imagetool/backend/squashfs_tree.h"
-#include "imagetool/backend/squashfs_write.h"
 #include "imagetool/layer/internal.h"
 
 #define WH_PREFIX ".wh."
@@ -29,7 +29,8 @@
 
 struct conv {
     struct sq_tree tree;
-    struct sq_writer *w;
+    const struct image_format *f;
+    void *w;
     struct layer_path path, aux;
     struct layer_below *below; /* the layers below, or NULL */
     uint32_t now;
@@ -41,7 +42,7 @@ static uint32_t clamp32(int64_t v)
     return v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-/* The kernel's encoding of a device number in a squashfs inode. */
+/* The kernel's encoding of a device number in a squashfs or erofs inode. */
 static uint32_t devno(struct archive_entry *e)
 {
     uint32_t maj = (uint32_t)archive_entry_rdevmajor(e), min = (uint32_t)archive_entry_rdevminor(e);
@@ -142,7 +143,7 @@ static int append_zeros(struct conv *c, int64_t n, struct error **err)
     static const char zero[64 * 1024];
     while (n > 0) {
         size_t len = n < (int64_t)sizeof(zero) ? (size_t)n : sizeof(zero);
-        if (sq_writer_file_append(c->w, zero, len, err) < 0)
+        if (c->f->file_append(c->w, zero, len, err) < 0)
             return -1;
         n -= (int64_t)len;
     }
@@ -152,7 +153,7 @@ static int append_zeros(struct conv *c, int64_t n, struct error **err)
 static int file_data(struct conv *c, struct archive *a, struct archive_entry *e, struct sq_inode *ino,
                      struct error **err)
 {
-    if (sq_writer_file_begin(c->w, ino, err) < 0)
+    if (c->f->file_begin(c->w, ino, err) < 0)
         return -1;
     int64_t pos = 0;
     for (;;) {
@@ -164,13 +165,13 @@ static int file_data(struct conv *c, struct archive *a, struct archive_entry *e,
             break;
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
             return error_setc(err, EXIT_INVALID, 0, "read: %s", archive_error_string(a));
-        if (append_zeros(c, offset - pos, err) < 0 || (size && sq_writer_file_append(c->w, buf, size, err) < 0))
+        if (append_zeros(c, offset - pos, err) < 0 || (size && c->f->file_append(c->w, buf, size, err) < 0))
             return -1;
         pos = offset + (int64_t)size;
     }
     if (append_zeros(c, archive_entry_size(e) - pos, err) < 0)
         return -1;
-    return sq_writer_file_end(c->w, err);
+    return c->f->file_end(c->w, err);
 }
 
 static int node(struct conv *c, struct archive *a, struct archive_entry *e, struct sq_node *dir, const char *name,
@@ -270,28 +271,41 @@ static int entry(void *arg, struct archive *a, struct archive_entry *e, struct e
     return 0;
 }
 
-int squashfs_from_layer(int blob_fd, const char *diff_id, struct layer_below *below, const char *image,
-                        struct error **err)
+int layer_image_from_layer(const struct image_format *f, int blob_fd, const char *diff_id,
+                           struct layer_below *below, const char *image, struct error **err)
 {
     if (diff_id && !digest_is_valid(diff_id))
         return error_setc(err, EXIT_INVALID, 0, "invalid diff_id %s", diff_id);
     struct layer_stream *s = NULL;
     if (layer_stream_open(blob_fd, &s, err) < 0)
         return -1;
-    struct conv c = { .now = clamp32(time(NULL)), .below = below };
+    struct conv c = { .now = clamp32(time(NULL)), .below = below, .f = f };
     sq_tree_init(&c.tree, c.now);
-    c.tree.free_file = sq_writer_free_inode;
-    int rc = sq_writer_open(image, &c.w, err);
+    c.tree.free_file = f->free_file;
+    int rc = f->open(image, &c.w, err);
     if (rc == 0)
         rc = layer_stream_each_entry(s, entry, &c, err);
     if (rc == 0)
         rc = layer_stream_check_diff_id(s, diff_id, err);
     if (rc == 0)
-        rc = sq_writer_finish(c.w, &c.tree, err);
-    sq_writer_free(c.w);
+        rc = f->finish(c.w, &c.tree, err);
+    if (c.w)
+        f->free(c.w);
     sq_tree_free(&c.tree);
     layer_path_free(&c.path);
     layer_path_free(&c.aux);
     layer_stream_free(s);
     return rc;
+}
+
+int squashfs_from_layer(int blob_fd, const char *diff_id, struct layer_below *below, const char *path,
+                        struct error **err)
+{
+    return layer_image_from_layer(&image_format_squashfs, blob_fd, diff_id, below, path, err);
+}
+
+int erofs_from_layer(int blob_fd, const char *diff_id, struct layer_below *below, const char *path,
+                     struct error **err)
+{
+    return layer_image_from_layer(&image_format_erofs, blob_fd, diff_id, below, path, err);
 }
