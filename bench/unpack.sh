@@ -5,11 +5,12 @@
 #     and opaque whiteouts between layers), built here as an OCI layout:
 #     `umoci unpack` against `imagetool unpack`, interleaved, medians;
 #     GNU tar -xzf of the same layers and umoci raw unpack as further
-#     baselines; the default backend (squashfs) and the copy backend, each
-#     with a fresh store and with the image in the store; reading /usr back
-#     from a default and a copy bundle; peak RSS of an unpack;
-#  2. squashfs and overlay backends: time of a further bundle of an image
-#     already in the store, the small demo image against the large one.
+#     baselines; the default backend (erofs), squashfs and the copy backend,
+#     each with a fresh store and with the image in the store; reading /usr
+#     back from each; peak RSS of an unpack; the layer images' sizes;
+#  2. erofs, squashfs and overlay backends: time of a further bundle of an
+#     image already in the store, the small demo image against the large
+#     one, with and without another bundle of it mounted.
 # (A debootstrap minbase rootfs needs the network; host files stand in.)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -155,11 +156,13 @@ tar_layers() {
 
 # bench_unpack DIR WHAT: the unpack table with stores and bundles under DIR.
 bench_unpack() {
-    local dir=$1 what=$2 i umoci=() raw=() tarx=() sqcold=() sqwarm=() cold=() warm=() layers=()
+    local dir=$1 what=$2 i umoci=() raw=() tarx=() sqcold=() sqwarm=() efcold=() efwarm=() cold=() warm=() layers=()
     for i in $(jq -r '.layers[].digest' "$work/manifest.json"); do layers+=("$work/big/blobs/sha256/${i#sha256:}"); done
     "$IMAGETOOL" --store "$dir/warm-store" unpack -q --backend copy "oci:$work/big:big" "$dir/warm-first"
     "$IMAGETOOL" --store "$dir/sq-store" unpack -q --backend squashfs "oci:$work/big:big" "$dir/sq-first"
     "$IMAGETOOL" rm-bundle "$dir/sq-first"
+    "$IMAGETOOL" --store "$dir/ef-store" unpack -q "oci:$work/big:big" "$dir/ef-first"
+    "$IMAGETOOL" rm-bundle "$dir/ef-first"
     rm -rf "$dir/warm-first"
     local digest="sha256:$(sha256sum "$work/manifest.json" | cut -d' ' -f1)"
     # Interleaved, so load on the machine hits all alike. On a disk every run
@@ -175,8 +178,9 @@ bench_unpack() {
             [ ! -d "$dir/out" ] || mv "$dir/out" "$dir/old-$i"
             [ ! -d "$dir/cold-store" ] || mv "$dir/cold-store" "$dir/old-cold-store-$i"
             [ ! -d "$dir/sq-cold-store" ] || mv "$dir/sq-cold-store" "$dir/old-sq-cold-store-$i"
+            [ ! -d "$dir/ef-cold-store" ] || mv "$dir/ef-cold-store" "$dir/old-ef-cold-store-$i"
         fi
-        rm -rf "$dir/out" "$dir/cold-store" "$dir/sq-cold-store"
+        rm -rf "$dir/out" "$dir/cold-store" "$dir/sq-cold-store" "$dir/ef-cold-store"
         mkdir -p "$dir/out"
         sync
         umoci+=("$(timed umoci unpack --image "$work/big:big" "$dir/out/umoci")")
@@ -185,9 +189,13 @@ bench_unpack() {
         sync
         tarx+=("$(timed bash -c "$(declare -f tar_layers); tar_layers \"\$@\"" _ "$dir/out/tar" "${layers[@]}")")
         sync
-        sqcold+=("$(timed "$IMAGETOOL" --store "$dir/sq-cold-store" unpack -q "oci:$work/big:big" "$dir/out/sqcold")")
+        efcold+=("$(timed "$IMAGETOOL" --store "$dir/ef-cold-store" unpack -q "oci:$work/big:big" "$dir/out/efcold")")
         sync
-        sqwarm+=("$(timed "$IMAGETOOL" --store "$dir/sq-store" unpack -q "$digest" "$dir/out/sqwarm")")
+        efwarm+=("$(timed "$IMAGETOOL" --store "$dir/ef-store" unpack -q "$digest" "$dir/out/efwarm")")
+        sync
+        sqcold+=("$(timed "$IMAGETOOL" --store "$dir/sq-cold-store" unpack -q --backend squashfs "oci:$work/big:big" "$dir/out/sqcold")")
+        sync
+        sqwarm+=("$(timed "$IMAGETOOL" --store "$dir/sq-store" unpack -q --backend squashfs "$digest" "$dir/out/sqwarm")")
         sync
         cold+=("$(timed "$IMAGETOOL" --store "$dir/cold-store" unpack -q --backend copy "oci:$work/big:big" "$dir/out/cold")")
         sync
@@ -200,9 +208,12 @@ bench_unpack() {
     row "umoci raw unpack (no mtree)" "${raw[@]}"
     row "GNU tar -xzf of the 4 layers in order" "${tarx[@]}"
     tar_ms=$last
-    row "imagetool, default ($(jq -r .backend "$dir/out/sqcold/.imagetool.json")), fresh store" "${sqcold[@]}"
+    row "imagetool, default ($(jq -r .backend "$dir/out/efcold/.imagetool.json")), fresh store" "${efcold[@]}"
     echo "  (x GNU tar: $(awk -v a="$last" -v b="$tar_ms" 'BEGIN { printf "%.2f", a / b }'))"
-    row "imagetool, default, image in the store" "${sqwarm[@]}"
+    row "imagetool, default, image in the store" "${efwarm[@]}"
+    row "imagetool, squashfs (lz4), fresh store" "${sqcold[@]}"
+    echo "  (x GNU tar: $(awk -v a="$last" -v b="$tar_ms" 'BEGIN { printf "%.2f", a / b }'))"
+    row "imagetool, squashfs, image in the store" "${sqwarm[@]}"
     row "imagetool, copy, fresh store (import+unpack)" "${cold[@]}"
     echo "  (x GNU tar: $(awk -v a="$last" -v b="$tar_ms" 'BEGIN { printf "%.2f", a / b }'))"
     row "imagetool, copy, image already in the store" "${warm[@]}"
@@ -210,28 +221,31 @@ bench_unpack() {
     if [ ! -f "$MANIFEST" ]; then
         echo "trees: not compared (no ../shared/images/real/rootfs-manifest.py)"
     else
-        for t in sqcold sqwarm cold warm; do
+        for t in efcold efwarm sqcold sqwarm cold warm; do
             diff -q <(python3 "$MANIFEST" "$dir/out/umoci/rootfs") <(python3 "$MANIFEST" "$dir/out/$t/rootfs") >/dev/null ||
                 echo "trees: $t DIFFERS from umoci"
         done
         echo "trees: compared with umoci's (rootfs-manifest.py)"
     fi
     # reading the whole of /usr back (warm caches), default backend against copy
-    local rd=() rc=()
-    for ((i = 0; i < RUNS; i++)); do
-        rd+=("$(timed bash -c 'tar -C "$1" -cf - usr | cat >/dev/null' _ "$dir/out/sqwarm/rootfs")")
+    local rd=() rs=() rc=() reads=$((RUNS * 3))
+    for ((i = 0; i < reads; i++)); do
+        rd+=("$(timed bash -c 'tar -C "$1" -cf - usr | cat >/dev/null' _ "$dir/out/efwarm/rootfs")")
+        rs+=("$(timed bash -c 'tar -C "$1" -cf - usr | cat >/dev/null' _ "$dir/out/sqwarm/rootfs")")
         rc+=("$(timed bash -c 'tar -C "$1" -cf - usr | cat >/dev/null' _ "$dir/out/warm/rootfs")")
     done
     base=""
-    row "read rootfs/usr (tar | cat), copy bundle" "${rc[@]}"
+    row "read rootfs/usr (tar | cat), copy bundle ($reads runs)" "${rc[@]}"
     base=$last
     row "read rootfs/usr (tar | cat), default bundle" "${rd[@]}"
+    row "read rootfs/usr (tar | cat), squashfs bundle" "${rs[@]}"
     cc -O2 -o "$work/peakrss" "$here/peakrss.c"
     unmount_under "$dir/out"
-    rm -rf "$dir/out" "$dir/sq-cold-store"
-    echo "peak RSS, imagetool unpack (default, fresh store): $("$work/peakrss" "$IMAGETOOL" --store "$dir/sq-cold-store" unpack -q "oci:$work/big:big" "$dir/out/rss") KiB"
+    rm -rf "$dir/out" "$dir/ef-cold-store"
+    echo "peak RSS, imagetool unpack (default, fresh store): $("$work/peakrss" "$IMAGETOOL" --store "$dir/ef-cold-store" unpack -q "oci:$work/big:big" "$dir/out/rss") KiB"
     unmount_under "$dir/out"
-    rm -rf "$dir/out" "$dir/cold-store" "$dir/warm-store" "$dir/sq-cold-store" "$dir/sq-store" "$dir"/old-*
+    echo "store size of the layer images: erofs $(du -sm "$dir/ef-store/images" | cut -f1) MiB, squashfs $(du -sm "$dir/sq-store/images" | cut -f1) MiB"
+    rm -rf "$dir/out" "$dir/cold-store" "$dir/warm-store" "$dir/sq-cold-store" "$dir/sq-store" "$dir/ef-cold-store" "$dir/ef-store" "$dir"/old-*
 }
 
 # first_bundle BACKEND NAME REF: import REF, fill the backend's cache; prints the manifest digest.
@@ -293,6 +307,8 @@ main() {
     mount -t tmpfs -o size=4g tmpfs "$work/tmpfs"
     bench_unpack "$work/tmpfs" "tmpfs"
     umount "$work/tmpfs"
+    echo
+    bench_second erofs
     echo
     bench_second squashfs
     echo

@@ -28,10 +28,14 @@ int backend_find(const char *name, const struct backend **out, struct error **er
 
 const struct backend *backend_default(void)
 {
-    if (loop_available("squashfs"))
+    if (loop_available("erofs"))
+        return &backend_erofs;
+    if (loop_available("squashfs")) {
+        log_info("no erofs here: using the squashfs backend");
         return &backend_squashfs;
+    }
     if (overlay_available()) {
-        log_info("no loop devices or squashfs here: using the overlay backend");
+        log_info("no loop devices, erofs or squashfs here: using the overlay backend");
         return &backend_overlay;
     }
     log_info("no overlayfs here: using the copy backend");

@@ -45,13 +45,13 @@ extern const struct backend backend_overlay_user; /* "overlay" for an ordinary u
 extern const struct backend backend_squashfs;
 extern const struct backend backend_erofs;
 
-/* "copy", "overlay" or "squashfs"; anything else is EXIT_USAGE. Not
- * root, "overlay" is the form the runtime mounts (overlay_user.c). */
+/* "copy", "overlay", "squashfs" or "erofs"; anything else is EXIT_USAGE.
+ * Not root, "overlay" is the form the runtime mounts (overlay_user.c). */
 int backend_find(const char *name, const struct backend **out, struct error **err);
 
-/* The fastest backend this host supports: squashfs (loop devices, squashfs
- * and overlayfs, initial user namespace), else overlay, else copy. A
- * fallback says so in one info line. */
+/* The fastest backend this host supports: erofs (loop devices, erofs and
+ * overlayfs, initial user namespace), else squashfs (the same with
+ * squashfs), else overlay, else copy. A fallback says so in one info line. */
 const struct backend *backend_default(void);
 
 /* Layer i's diff_id, after checking the config lists one per layer. */

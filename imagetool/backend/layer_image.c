@@ -6,11 +6,11 @@
  * BUNDLE/.overlay). The overlay holds the only references to the layer
  * mounts, so unmounting rootfs releases them (and autoclear any loop
  * devices): nothing else to undo. An erofs image mounted from its file has
- * no loop device for gc to see: the bundle leaves a ref in the store
- * (store_bundle_ref_add) naming its images. */
+ * no loop device for gc to see: the bundle pins it (pin_images). */
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/strv.h"
@@ -41,6 +41,28 @@ static int empty_lower(const char *bundle, char ***lower, struct error **err)
     return 0;
 }
 
+/* gc must see that the bundle uses its images, which an erofs mount from
+ * a file does not show: a hard link to each in BUNDLE/.overlay/images (gc
+ * keeps an image with more than one link; removing the bundle removes
+ * them), or, where the bundle is on another file system, a ref in the
+ * store. Relinked on every mount: the image may be a new file since. */
+static int pin_images(struct store *s, const char *bundle, char **images, struct error **err)
+{
+    CLEANUP_FREE char *dir = xasprintf("%s/%s/images", bundle, OVERLAY_DIR);
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return error_set(err, errno, "mkdir %s", dir);
+    for (size_t i = 0; images[i]; i++) {
+        CLEANUP_FREE char *pin = xasprintf("%s/%zu", dir, i);
+        (void)unlink(pin);
+        if (link(images[i], pin) == 0)
+            continue;
+        if (errno == EXDEV)
+            return store_bundle_ref_add(s, bundle, BUNDLE_RECORD, images, false, err);
+        return error_set(err, errno, "link %s to %s", pin, images[i]);
+    }
+    return 0;
+}
+
 /* create (fresh) or mount again over the bundle's own upper dir */
 static int setup(enum layer_form form, struct store *s, const struct manifest *m, const struct image_config *c,
                  const char *bundle, bool fresh, struct error **err)
@@ -56,7 +78,7 @@ static int setup(enum layer_form form, struct store *s, const struct manifest *m
     if (r == 0)
         r = m->n_layers ? layer_mounts_open(images, &lm, &d.lower, err) : empty_lower(bundle, &d.lower, err);
     if (r == 0 && form == LAYER_EROFS && m->n_layers)
-        r = store_bundle_ref_add(s, bundle, BUNDLE_RECORD, images, false, err);
+        r = pin_images(s, bundle, images, err);
     if (r == 0)
         r = overlay_mount(&d, err);
     layer_mounts_clear(&lm); /* the overlay keeps what it needs */

@@ -51,7 +51,7 @@ const struct cli_command cmd_mount = {
     .fn = mount_cmd,
     .summary = "mount a bundle's rootfs again (after umount or a reboot)",
     .synopsis = "BUNDLE",
-    .description = "Mount the rootfs of a bundle made with a mounting backend (overlay, squashfs) again from the\n"
+    .description = "Mount the rootfs of a bundle made with a mounting backend (overlay, squashfs, erofs) again from the\n"
                    "store given by --store, keeping what containers wrote. Undone by imagetool umount.\n",
     .options = options,
     .min_args = 1,

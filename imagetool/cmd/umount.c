@@ -1,4 +1,4 @@
-/* imagetool umount BUNDLE: unmount an overlay or squashfs bundle's rootfs (the bundle
+/* imagetool umount BUNDLE: unmount an overlay, squashfs or erofs bundle's rootfs (the bundle
  * stays; a copy bundle has nothing to unmount). */
 #include "imagetool/backend/backend.h"
 #include "imagetool/cmd/cmd.h"
@@ -14,9 +14,9 @@ static int umount_cmd(const struct cli_args *a, struct error **err)
 const struct cli_command cmd_umount = {
     .name = "umount",
     .fn = umount_cmd,
-    .summary = "unmount an overlay or squashfs bundle's rootfs",
+    .summary = "unmount an overlay, squashfs or erofs bundle's rootfs",
     .synopsis = "BUNDLE",
-    .description = "Unmount the rootfs of a bundle made with --backend overlay or squashfs; the bundle stays.\n",
+    .description = "Unmount the rootfs of a bundle made with --backend overlay, squashfs or erofs; the bundle stays.\n",
     .min_args = 1,
     .max_args = 1,
 };

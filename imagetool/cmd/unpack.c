@@ -264,9 +264,9 @@ static int unpack_cmd(const struct cli_args *a, struct error **err)
 }
 
 static const struct cli_option options[] = {
-    { 0, "backend", CLI_ARG, "copy|overlay|squashfs",
-      "a private rootfs copy, an overlay of cached layer dirs, or of loop-mounted layer images",
-      "the fastest this host supports: squashfs, overlay, copy", OPT_BACKEND },
+    { 0, "backend", CLI_ARG, "copy|overlay|squashfs|erofs",
+      "a private rootfs copy, an overlay of cached layer dirs, or of mounted layer images",
+      "the fastest this host supports: erofs, squashfs, overlay, copy", OPT_BACKEND },
     { 0, "platform", CLI_ARG, "OS/ARCH[/VARIANT]", "pick from a multi-platform image", "this host", OPT_PLATFORM },
     { 0, "entrypoint", CLI_ARG, "CMD", "replace the Entrypoint (a string or a JSON array); clears Cmd", "the image's",
       OPT_ENTRYPOINT },

@@ -210,7 +210,7 @@ static int sweep_dir(struct store *s, const char *rel, const struct digest_set *
             log_warn("gc: keeping %s: a loop device (a mounted bundle) uses it", child);
             continue;
         }
-        if (kind == SWEEP_LAYER_IMAGES && store_bundle_refs_use(s, child)) {
+        if (kind == SWEEP_LAYER_IMAGES && (st.st_nlink > 1 || store_bundle_refs_use(s, child))) {
             log_warn("gc: keeping %s: a bundle mounts it", child);
             continue;
         }

@@ -175,7 +175,7 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
     fsck_images "$BATS_TEST_TMPDIR/store"
 }
 
-@test "erofs: gc keeps the images a bundle mounts, and removes them after rm-bundle; cycles leave nothing" {
+@test "erofs: gc keeps the images a bundle mounts (hard links; a ref across file systems), and removes them after rm-bundle" {
     local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store" b="$BATS_TEST_TMPDIR/b" i supers
     supers=$(erofs_supers)
     for i in 1 2 3; do
@@ -191,6 +191,18 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
     [ -n "$(ls "$store/images")" ]
     cat "$b/rootfs/etc/issue" >/dev/null
     "$IMAGETOOL" rm-bundle "$b"
+    # a bundle on another file system than the store pins by a ref in the store
+    local other="$BATS_TEST_TMPDIR/other"
+    mkdir "$other"
+    mount -t tmpfs tmpfs "$other"
+    ef_unpack "$ref" "$other/b"
+    "$IMAGETOOL" --store "$store" rm "$(jq -r '.manifests[0].digest' "$store/index.json")"
+    "$IMAGETOOL" --store "$store" gc 2>"$BATS_TEST_TMPDIR/gc.err"
+    grep -q 'erofs: a bundle mounts it' "$BATS_TEST_TMPDIR/gc.err"
+    [ -n "$(ls "$store/bundles")" ]
+    cat "$other/b/rootfs/etc/issue" >/dev/null
+    "$IMAGETOOL" rm-bundle "$other/b"
+    umount "$other"
     "$IMAGETOOL" --store "$store" gc
     [ -z "$(ls "$store/images")" ]
     [ "$(erofs_supers)" -eq "$supers" ]
@@ -279,4 +291,13 @@ EOF
     run "$RUNTIME" --root "$BATS_TEST_TMPDIR/rt" run -b "$BATS_TEST_TMPDIR/ef" "$(unique_id)"
     [ "$status" -eq 0 ] || fail "$output"
     [[ "$output" == *Welcome* ]]
+}
+
+@test "erofs: without --backend unpack picks erofs here, and says so" {
+    run "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack "oci:$(demo_image):demo" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 0 ] || fail "$output"
+    [[ "$output" == *"(erofs backend)"* ]]
+    [ "$(jq -r .backend "$BATS_TEST_TMPDIR/b/.imagetool.json")" = erofs ]
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
+    no_mounts_under "$BATS_TEST_TMPDIR/"
 }

@@ -46,7 +46,7 @@ imagetool_flags() {
 
 @test "cli: defaults are shown in the help" {
     run "$IMAGETOOL" help unpack
-    [[ "$output" == *"--backend copy|overlay|squashfs"*"(default: the fastest this host supports: squashfs, overlay, copy)"* ]]
+    [[ "$output" == *"--backend copy|overlay|squashfs|erofs"*"(default: the fastest this host supports: erofs, squashfs, overlay, copy)"* ]]
     [[ "$output" == *"--tls-verify[=BOOL]"*"(default: true)"* ]]
     run "$IMAGETOOL" help images
     [[ "$output" == *"(default: table)"* ]]

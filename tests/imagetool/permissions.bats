@@ -41,10 +41,10 @@ suid_image() {
     demo_plus_layer "$BATS_TEST_TMPDIR/l.tar"
 }
 
-@test "permissions: another user cannot read a setuid binary from the store or a bundle (copy, overlay, squashfs)" {
+@test "permissions: another user cannot read a setuid binary from the store or a bundle (copy, overlay, squashfs, erofs)" {
     local ref store="$PUB/store" backend
     ref=$(suid_image)
-    for backend in copy overlay squashfs; do
+    for backend in copy overlay squashfs erofs; do
         "$IMAGETOOL" --store "$store" unpack -q --backend "$backend" "$ref" "$PUB/b-$backend"
         [ "$(stat -c %a "$PUB/b-$backend")" = 700 ] || fail "bundle mode $(stat -c %a "$PUB/b-$backend")"
         [ -u "$PUB/b-$backend/rootfs/bin/suid" ] || fail "$backend: no setuid file in the rootfs"
@@ -67,7 +67,7 @@ suid_image() {
     [ "$status" -ne 0 ] || fail "blobs readable"
     run as_user ls "$store"
     [ "$status" -ne 0 ] || fail "store listable: $output"
-    "$IMAGETOOL" rm-bundle "$PUB/b-overlay" "$PUB/b-squashfs"
+    "$IMAGETOOL" rm-bundle "$PUB/b-overlay" "$PUB/b-squashfs" "$PUB/b-erofs"
 }
 
 @test "permissions: an existing store made with 0755 directories is tightened when opened" {

@@ -94,7 +94,7 @@ assert_progress() {
     # the store alone (no transport): by the digest the last import stored
     local digest
     digest=$("$IMAGETOOL" --store "$S" images -q | head -1)
-    # copy: the squashfs default would find the layer images made already
+    # copy: the default (layer images) would find the images made already
     on_tty unpack --backend copy "$digest" "$d/from-store"
     [ "$status" -eq 0 ] || fail "$output"
     assert_progress 2
