@@ -1,17 +1,21 @@
-/* The erofs image, in file order:
- *   block 0            superblock at 1024 (written last)
- *   blocks 1..         each regular file's data from a block of its own, as
- *                      the tar streams (flat plain layout)
- *   then               the whole blocks of directories too big to inline
- *   then               the metadata area: inodes 32-byte aligned, root
- *                      first, none straddling a block unless it is bigger
- *                      than one; a directory's or symlink's last partial
- *                      block rides behind its inode (flat inline layout)
- * meta_blkaddr is set one block before the metadata area, so the root's nid
- * is 128, never 0 (nid 0 would be inode number 0). Only features every erofs
- * kernel reads are used: no compression, chunks, shared xattrs or checksum. */
-#include "imagetool/backend/layer_image_convert.h"
-
+/* Writing one erofs image while a layer's tar streams, uncompressed.
+ * File order:
+ *   block 0      superblock at 1024, the root's inode at 1152 (nid 36),
+ *                both written last
+ *   then         as the tar streams: each regular file's whole blocks,
+ *                contiguous, and between files "packs": blocks of file
+ *                inodes (with their xattrs) each followed by its file's last
+ *                partial block (flat inline layout), so a small file costs
+ *                its bytes, not a block
+ *   then         the whole blocks of directories and symlinks too big to
+ *                inline
+ *   then         the metadata area: the other inodes (directories,
+ *                symlinks, devices, fifos, files whose xattrs fill a block),
+ *                a directory's or symlink's last partial block behind its
+ *                inode when it fits in that block
+ * meta_blkaddr is 0: a nid is the inode's byte offset / 32 anywhere in the
+ * file. Only features every erofs kernel reads are used: no compression,
+ * chunks, shared xattrs or checksum. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -23,56 +27,40 @@
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
+#include "imagetool/backend/erofs_inode.h"
+#include "imagetool/backend/layer_image_convert.h"
 
-#define EF_BLK 4096u
-#define EF_BLKBITS 12
-#define EF_MAGIC 0xE0F5E1E2u
-#define EF_SUPER_AT 1024
-#define EF_INODE 64 /* the extended form: 32-bit ids, mtime per inode */
-#define EF_SLOT 32  /* nid unit */
-#define EF_DIRENT 12
-#define EF_XATTR_HEAD 12
-#define EF_META_BASE EF_BLK /* offset of the first inode from meta_blkaddr */
-#define EF_FLAT_PLAIN 0
-#define EF_FLAT_INLINE 2
+#define EF_ROOT_AT 1152 /* behind the superblock: the root's nid fits 16 bits */
 #define EF_BUF (1u << 20)
+/* Writeback of what is written is started every this many bytes, so the
+ * disk works while the rest of the layer converts and the store's one
+ * syncfs at the end has little left to wait for. */
+#define EF_WRITEBACK (8u << 20)
+
+struct packed {
+    struct sq_inode *ino;
+    size_t off; /* in the pack */
+};
 
 struct ef_writer {
     int fd;
     unsigned char *buf;
     size_t used;
-    uint64_t pos; /* bytes written and buffered */
+    uint64_t pos;     /* bytes written and buffered */
+    uint64_t flushed; /* bytes written */
+    uint64_t queued;  /* bytes handed to writeback */
     struct sq_inode *file;
+    unsigned char tail[EF_BLK]; /* the file's bytes past its last whole block */
+    size_t tail_len;
+    unsigned char pack[EF_BLK];
+    size_t pack_len;
+    struct packed *in_pack;
+    size_t n_in_pack, cap_in_pack;
+    struct sq_inode **files; /* packed inodes (their nlink is set at the end) */
+    size_t n_files, cap_files;
+    uint32_t next_number;
     uint64_t inodes;
 };
-
-struct ef_entry {
-    const char *name;
-    struct sq_inode *ino;
-};
-
-static uint64_t round_up(uint64_t v, uint64_t to)
-{
-    return (v + to - 1) / to * to;
-}
-
-static void put16(unsigned char *p, uint16_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* ---- output */
 
@@ -86,10 +74,16 @@ static int flush(struct ef_writer *w, struct error **err)
             return error_set(err, errno, "erofs: write");
         off += (size_t)n;
     }
+    w->flushed += w->used;
     w->used = 0;
+    if (w->flushed - w->queued >= EF_WRITEBACK) {
+        (void)sync_file_range(w->fd, (off_t)w->queued, (off_t)(w->flushed - w->queued), SYNC_FILE_RANGE_WRITE);
+        w->queued = w->flushed;
+    }
     return 0;
 }
 
+/* data NULL: zeros */
 static int out(struct ef_writer *w, const void *data, size_t len, struct error **err)
 {
     const unsigned char *p = data;
@@ -112,7 +106,14 @@ static int out(struct ef_writer *w, const void *data, size_t len, struct error *
 
 static int pad_block(struct ef_writer *w, struct error **err)
 {
-    return out(w, NULL, round_up(w->pos, EF_BLK) - w->pos, err);
+    return out(w, NULL, ef_round_up(w->pos, EF_BLK) - w->pos, err);
+}
+
+static int pwrite_all(struct ef_writer *w, const void *p, size_t len, uint64_t at, struct error **err)
+{
+    if (pwrite(w->fd, p, len, (off_t)at) != (ssize_t)len)
+        return error_set(err, errno ? errno : EIO, "erofs: write at %llu", (unsigned long long)at);
+    return 0;
 }
 
 static int ef_writer_open(const char *path, void **out_w, struct error **err)
@@ -124,204 +125,181 @@ static int ef_writer_open(const char *path, void **out_w, struct error **err)
     w->fd = fd;
     w->buf = xmalloc(EF_BUF);
     *out_w = w;
-    return out(w, NULL, EF_BLK, err); /* block 0: the superblock's, written last */
+    return out(w, NULL, EF_BLK, err); /* block 0: superblock and root, written last */
 }
+
+/* ---- packs: file inodes and their tails, between files */
+
+static int pack_flush(struct ef_writer *w, struct error **err)
+{
+    if (w->pack_len == 0)
+        return 0;
+    for (size_t i = 0; i < w->n_in_pack; i++)
+        w->in_pack[i].ino->ref = (w->pos + w->in_pack[i].off) / EF_SLOT;
+    memset(w->pack + w->pack_len, 0, EF_BLK - w->pack_len);
+    w->pack_len = 0;
+    w->n_in_pack = 0;
+    return out(w, w->pack, EF_BLK, err);
+}
+
+/* size bytes in the pack (starting a new one when they do not fit) */
+static int pack_place(struct ef_writer *w, struct sq_inode *ino, size_t size, unsigned char **at,
+                      struct error **err)
+{
+    if (w->pack_len + size > EF_BLK && pack_flush(w, err) < 0)
+        return -1;
+    if (w->n_in_pack == w->cap_in_pack) {
+        w->cap_in_pack = w->cap_in_pack ? w->cap_in_pack * 2 : 64;
+        w->in_pack = xrealloc(w->in_pack, w->cap_in_pack * sizeof(*w->in_pack));
+    }
+    w->in_pack[w->n_in_pack++] = (struct packed){ ino, w->pack_len };
+    *at = w->pack + w->pack_len;
+    w->pack_len += ef_round_up(size, EF_SLOT);
+    return 0;
+}
+
+/* ---- regular files, as they stream */
 
 static int ef_writer_file_begin(void *any, struct sq_inode *ino, struct error **err)
 {
     struct ef_writer *w = any;
     (void)err;
     w->file = ino;
-    ino->blk = (uint32_t)(w->pos / EF_BLK);
+    ino->blk = (uint32_t)(w->pos / EF_BLK); /* pos is at a block: packs are whole blocks */
     ino->size = 0;
+    w->tail_len = 0;
     return 0;
 }
 
 static int ef_writer_file_append(void *any, const void *buf, size_t len, struct error **err)
 {
     struct ef_writer *w = any;
+    const unsigned char *p = buf;
     w->file->size += len;
-    return out(w, buf, len, err);
-}
-
-static int ef_writer_file_end(void *any, struct error **err)
-{
-    struct ef_writer *w = any;
-    w->file = NULL;
-    return pad_block(w, err);
-}
-
-/* ---- xattrs: in the inode, behind a 12-byte header */
-
-static const struct {
-    const char *prefix;
-    unsigned char index;
-} xattr_prefixes[] = { { "user.", 1 }, { "trusted.", 4 }, { "security.", 6 } };
-
-static int xattr_split(const char *key, unsigned char *index, const char **rest)
-{
-    for (size_t i = 0; i < sizeof(xattr_prefixes) / sizeof(xattr_prefixes[0]); i++) {
-        size_t n = strlen(xattr_prefixes[i].prefix);
-        if (strncmp(key, xattr_prefixes[i].prefix, n) == 0) {
-            *index = xattr_prefixes[i].index;
-            *rest = key + n;
-            return 0;
+    while (len > 0) {
+        if (w->tail_len == 0 && len >= EF_BLK) {
+            size_t whole = len - len % EF_BLK;
+            if (out(w, p, whole, err) < 0)
+                return -1;
+            p += whole;
+            len -= whole;
+            continue;
         }
-    }
-    return -1;
-}
-
-static size_t xattr_entry_size(const char *key, size_t value_size)
-{
-    unsigned char index;
-    const char *rest;
-    if (xattr_split(key, &index, &rest) < 0)
-        return 0;
-    return round_up(4 + strlen(rest) + value_size, 4);
-}
-
-static int xattr_check(const struct sq_inode *ino, struct error **err)
-{
-    for (size_t i = 0; i < ino->n_xattrs; i++) {
-        unsigned char index;
-        const char *rest;
-        if (xattr_split(ino->xattrs[i].key, &index, &rest) < 0 || strlen(rest) > 255 ||
-            ino->xattrs[i].size > UINT16_MAX)
-            return error_setc(err, EXIT_INVALID, 0, "erofs: xattr %s: no erofs form", ino->xattrs[i].key);
+        size_t n = EF_BLK - w->tail_len < len ? EF_BLK - w->tail_len : len;
+        memcpy(w->tail + w->tail_len, p, n);
+        w->tail_len += n;
+        p += n;
+        len -= n;
+        if (w->tail_len == EF_BLK) {
+            if (out(w, w->tail, EF_BLK, err) < 0)
+                return -1;
+            w->tail_len = 0;
+        }
     }
     return 0;
 }
 
-/* bytes of the inline xattr body, 0 for none */
-static size_t xattr_body_size(const struct sq_inode *ino)
+/* The inode goes into a pack with its tail inline, or (xattrs too big for
+ * that) the tail ends the file's blocks and the inode waits for the
+ * metadata area. */
+static int ef_writer_file_end(void *any, struct error **err)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < ino->n_xattrs; i++)
-        n += xattr_entry_size(ino->xattrs[i].key, ino->xattrs[i].size);
-    if (ino->opaque)
-        n += xattr_entry_size("trusted.overlay.opaque", 1);
-    return n ? EF_XATTR_HEAD + n : 0;
-}
-
-static unsigned char *put_xattr(unsigned char *p, const char *key, const void *value, size_t size)
-{
-    unsigned char index = 0;
-    const char *rest = key;
-    xattr_split(key, &index, &rest); /* checked by xattr_check */
-    size_t len = strlen(rest);
-    p[0] = (unsigned char)len;
-    p[1] = index;
-    put16(p + 2, (uint16_t)size);
-    memcpy(p + 4, rest, len);
-    memcpy(p + 4 + len, value, size);
-    return p + round_up(4 + len + size, 4);
-}
-
-static void put_xattrs(unsigned char *p, const struct sq_inode *ino)
-{
-    p += EF_XATTR_HEAD; /* name filter 0 (unused without the feature), no shared xattrs */
-    for (size_t i = 0; i < ino->n_xattrs; i++)
-        p = put_xattr(p, ino->xattrs[i].key, ino->xattrs[i].value, ino->xattrs[i].size);
-    if (ino->opaque)
-        put_xattr(p, "trusted.overlay.opaque", "y", 1);
-}
-
-/* ---- directories: blocks of 12-byte dirents, then their names, sorted */
-
-static int by_entry_name(const void *a, const void *b)
-{
-    return strcmp(((const struct ef_entry *)a)->name, ((const struct ef_entry *)b)->name);
-}
-
-static unsigned char file_type(uint32_t mode)
-{
-    switch (mode & S_IFMT) {
-    case S_IFREG: return 1;
-    case S_IFDIR: return 2;
-    case S_IFCHR: return 3;
-    case S_IFBLK: return 4;
-    case S_IFIFO: return 5;
-    case S_IFSOCK: return 6;
-    case S_IFLNK: return 7;
-    default: return 0;
+    struct ef_writer *w = any;
+    struct sq_inode *ino = w->file;
+    w->file = NULL;
+    if (ef_xattr_check(ino, err) < 0)
+        return -1;
+    size_t head = EF_INODE + ef_xattr_size(ino);
+    bool in = w->tail_len && head + w->tail_len <= EF_BLK;
+    if (!in && w->tail_len && (out(w, w->tail, w->tail_len, err) < 0 || pad_block(w, err) < 0))
+        return -1;
+    if (head + (in ? w->tail_len : 0) > EF_BLK)
+        return 0;
+    unsigned char *at;
+    if (pack_place(w, ino, head + (in ? w->tail_len : 0), &at, err) < 0)
+        return -1;
+    ino->number = ++w->next_number;
+    ef_put_inode(at, ino, 1, in ? EF_FLAT_INLINE : EF_FLAT_PLAIN, w->tail, w->tail_len);
+    ino->written = true;
+    w->inodes++;
+    if (w->n_files == w->cap_files) {
+        w->cap_files = w->cap_files ? w->cap_files * 2 : 1024;
+        w->files = xrealloc(w->files, w->cap_files * sizeof(*w->files));
     }
+    w->files[w->n_files++] = ino;
+    return 0;
 }
 
-/* The directory's bytes (the last block partial); nids as laid out so far. */
-static unsigned char *dir_bytes(const struct sq_node *dir, uint64_t *size)
-{
-    size_t n = dir->n_child + 2;
-    struct ef_entry *e = xmalloc(n * sizeof(*e));
-    e[0] = (struct ef_entry){ ".", dir->ino };
-    e[1] = (struct ef_entry){ "..", (dir->parent ? dir->parent : dir)->ino };
-    for (size_t i = 0; i < dir->n_child; i++)
-        e[i + 2] = (struct ef_entry){ dir->child[i]->name, dir->child[i]->ino };
-    qsort(e, n, sizeof(*e), by_entry_name);
-    size_t cap = EF_BLK, len = 0;
-    unsigned char *buf = xcalloc(1, cap);
-    for (size_t i = 0; i < n;) {
-        size_t k = 0, used = 0;
-        while (i + k < n && used + EF_DIRENT + strlen(e[i + k].name) <= EF_BLK)
-            used += EF_DIRENT + strlen(e[i + k++].name);
-        size_t at = round_up(len, EF_BLK);
-        if (at + EF_BLK > cap) {
-            buf = xrealloc(buf, cap * 2);
-            memset(buf + cap, 0, cap);
-            cap *= 2;
-        }
-        unsigned char *blk = buf + at;
-        size_t nameoff = k * EF_DIRENT;
-        for (size_t j = 0; j < k; j++, i++) {
-            size_t nl = strlen(e[i].name);
-            put64(blk + j * EF_DIRENT, e[i].ino->ref);
-            put16(blk + j * EF_DIRENT + 8, (uint16_t)nameoff);
-            blk[j * EF_DIRENT + 10] = file_type(e[i].ino->mode);
-            memcpy(blk + nameoff, e[i].name, nl);
-            nameoff += nl;
-        }
-        len = at + used;
-    }
-    free(e);
-    *size = len;
-    return buf;
-}
+/* ---- the rest, at the end */
 
-/* ---- layout of the metadata area */
-
-struct ef_layout {
-    uint64_t pos; /* next free offset from meta_blkaddr */
-};
-
-static bool inlined(const struct sq_inode *ino, size_t xattrs)
+/* Directories and symlinks: is the last partial block inline, given room
+ * bytes for inode, xattrs and tail? Files placed at the end never are. */
+static bool inlined(const struct sq_inode *ino, size_t room)
 {
     uint64_t tail = ino->size % EF_BLK;
-    return (S_ISDIR(ino->mode) || S_ISLNK(ino->mode)) && tail && EF_INODE + xattrs + tail <= EF_BLK;
+    return (S_ISDIR(ino->mode) || S_ISLNK(ino->mode)) && tail &&
+           EF_INODE + ef_xattr_size(ino) + tail <= room;
 }
 
 static uint64_t meta_size(const struct sq_inode *ino)
 {
-    size_t xattrs = xattr_body_size(ino);
-    return EF_INODE + xattrs + (inlined(ino, xattrs) ? ino->size % EF_BLK : 0);
+    return EF_INODE + ef_xattr_size(ino) + (inlined(ino, EF_BLK) ? ino->size % EF_BLK : 0);
 }
 
-static void place(struct ef_layout *l, struct sq_inode *ino)
+struct layout {
+    uint64_t pos;   /* next free byte of the metadata area */
+    uint64_t whole; /* bytes of directory and symlink blocks before it */
+};
+
+static void place(struct layout *l, struct sq_inode *ino)
 {
     uint64_t size = meta_size(ino);
     if (l->pos % EF_BLK + size > EF_BLK && size <= EF_BLK)
-        l->pos = round_up(l->pos, EF_BLK);
+        l->pos = ef_round_up(l->pos, EF_BLK);
     ino->ref = l->pos / EF_SLOT;
-    ino->written = true;
-    l->pos += round_up(size, EF_SLOT);
+    l->pos += ef_round_up(size, EF_SLOT);
 }
 
-/* Root first, then each directory's entries before its subdirectories'. */
-static int lay_out(struct ef_writer *w, struct ef_layout *l, struct sq_node *dir, struct error **err)
+static uint64_t whole_blocks(const struct sq_inode *ino, size_t room)
+{
+    if (!S_ISDIR(ino->mode) && !S_ISLNK(ino->mode))
+        return 0;
+    return ef_round_up(inlined(ino, room) ? ino->size / EF_BLK * EF_BLK : ino->size, EF_BLK);
+}
+
+/* Sizes first (directory sizes depend on names only): the blocks they need
+ * before the metadata area. */
+static int measure(struct ef_writer *w, struct sq_node *dir, uint64_t *whole, struct error **err)
 {
     sq_node_sort(dir);
-    free(dir_bytes(dir, &dir->ino->size));
-    if (!dir->ino->written) {
-        if (xattr_check(dir->ino, err) < 0)
-            return -1;
+    free(ef_dir_bytes(dir, &dir->ino->size));
+    if (ef_xattr_check(dir->ino, err) < 0)
+        return -1;
+    if (dir->ino->number == 0)
+        dir->ino->number = ++w->next_number;
+    *whole += whole_blocks(dir->ino, dir->parent ? EF_BLK : EF_BLK - EF_ROOT_AT);
+    for (size_t i = 0; i < dir->n_child; i++) {
+        struct sq_inode *ino = dir->child[i]->ino;
+        if (S_ISDIR(ino->mode)) {
+            if (measure(w, dir->child[i], whole, err) < 0)
+                return -1;
+        } else if (ino->number == 0) {
+            if (ef_xattr_check(ino, err) < 0)
+                return -1;
+            ino->number = ++w->next_number;
+            if (S_ISLNK(ino->mode))
+                ino->size = strlen(ino->target);
+            *whole += whole_blocks(ino, EF_BLK);
+        }
+    }
+    return 0;
+}
+
+/* Root first (block 0), then each directory's unplaced entries before its
+ * subdirectories'. */
+static void lay_out(struct ef_writer *w, struct layout *l, struct sq_node *dir)
+{
+    if (dir->parent) {
         place(l, dir->ino);
         w->inodes++;
     }
@@ -329,35 +307,31 @@ static int lay_out(struct ef_writer *w, struct ef_layout *l, struct sq_node *dir
         struct sq_inode *ino = dir->child[i]->ino;
         if (S_ISDIR(ino->mode) || ino->written)
             continue;
-        if (xattr_check(ino, err) < 0)
-            return -1;
-        if (S_ISLNK(ino->mode))
-            ino->size = strlen(ino->target);
         place(l, ino);
+        ino->written = true;
         w->inodes++;
     }
     for (size_t i = 0; i < dir->n_child; i++)
-        if (S_ISDIR(dir->child[i]->ino->mode) && lay_out(w, l, dir->child[i], err) < 0)
-            return -1;
-    return 0;
+        if (S_ISDIR(dir->child[i]->ino->mode))
+            lay_out(w, l, dir->child[i]);
 }
 
-/* ---- the data of directories and symlinks: whole blocks now, tails inline */
-
-static int write_blocks(struct ef_writer *w, struct sq_inode *ino, const void *data, struct error **err)
+static int write_blocks(struct ef_writer *w, struct sq_inode *ino, size_t room, const void *data,
+                        struct error **err)
 {
-    uint64_t whole = inlined(ino, xattr_body_size(ino)) ? ino->size / EF_BLK * EF_BLK : ino->size;
-    ino->blk = whole ? (uint32_t)(w->pos / EF_BLK) : 0;
+    uint64_t whole = whole_blocks(ino, room);
     if (whole == 0)
         return 0;
-    return out(w, data, whole, err) < 0 ? -1 : pad_block(w, err);
+    ino->blk = (uint32_t)(w->pos / EF_BLK);
+    size_t len = whole < ino->size ? whole : ino->size;
+    return out(w, data, len, err) < 0 ? -1 : pad_block(w, err);
 }
 
 static int write_dir_data(struct ef_writer *w, struct sq_node *dir, struct error **err)
 {
     uint64_t size;
-    CLEANUP_FREE unsigned char *bytes = dir_bytes(dir, &size);
-    if (write_blocks(w, dir->ino, bytes, err) < 0)
+    CLEANUP_FREE unsigned char *bytes = ef_dir_bytes(dir, &size);
+    if (write_blocks(w, dir->ino, dir->parent ? EF_BLK : EF_BLK - EF_ROOT_AT, bytes, err) < 0)
         return -1;
     for (size_t i = 0; i < dir->n_child; i++) {
         struct sq_inode *ino = dir->child[i]->ino;
@@ -365,14 +339,12 @@ static int write_dir_data(struct ef_writer *w, struct sq_node *dir, struct error
         if (S_ISDIR(ino->mode))
             r = write_dir_data(w, dir->child[i], err);
         else if (S_ISLNK(ino->mode) && ino->blk == 0)
-            r = write_blocks(w, ino, ino->target, err);
+            r = write_blocks(w, ino, EF_BLK, ino->target, err);
         if (r < 0)
             return -1;
     }
     return 0;
 }
-
-/* ---- the metadata area */
 
 static uint32_t nlink(const struct sq_node *node)
 {
@@ -384,87 +356,89 @@ static uint32_t nlink(const struct sq_node *node)
     return n;
 }
 
-static void put_inode(unsigned char *meta, const struct sq_node *node, const void *tail)
+static void put_node(unsigned char *p, const struct sq_node *node, size_t room, const void *data)
 {
     const struct sq_inode *ino = node->ino;
-    unsigned char *p = meta + ino->ref * EF_SLOT - EF_META_BASE;
-    size_t xattrs = xattr_body_size(ino);
-    bool in = inlined(ino, xattrs);
-    put16(p, (uint16_t)(1 | (in ? EF_FLAT_INLINE : EF_FLAT_PLAIN) << 1));
-    put16(p + 2, (uint16_t)(xattrs ? (xattrs - EF_XATTR_HEAD) / 4 + 1 : 0));
-    put16(p + 4, (uint16_t)ino->mode);
-    put64(p + 8, S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode) ? ino->size : 0);
-    put32(p + 16, S_ISCHR(ino->mode) || S_ISBLK(ino->mode) ? ino->devno : ino->blk);
-    put32(p + 20, ino->number);
-    put32(p + 24, ino->uid);
-    put32(p + 28, ino->gid);
-    put64(p + 32, ino->mtime);
-    put32(p + 44, nlink(node));
-    if (xattrs)
-        put_xattrs(p + EF_INODE, ino);
-    if (in)
-        memcpy(p + EF_INODE + xattrs, (const unsigned char *)tail + ino->size / EF_BLK * EF_BLK, ino->size % EF_BLK);
+    bool in = inlined(ino, room);
+    ef_put_inode(p, ino, nlink(node), in ? EF_FLAT_INLINE : EF_FLAT_PLAIN,
+                 in ? (const unsigned char *)data + ino->size / EF_BLK * EF_BLK : NULL, ino->size % EF_BLK);
 }
 
-static void fill_meta(unsigned char *meta, const struct sq_node *dir)
+/* Every inode of the metadata area into meta (which starts at byte base);
+ * the root's into root. A hard link's inode is put once per name: the same
+ * bytes. */
+static void fill_meta(unsigned char *meta, uint64_t base, unsigned char *root, const struct sq_node *dir)
 {
     uint64_t size;
-    CLEANUP_FREE unsigned char *bytes = dir_bytes(dir, &size);
-    put_inode(meta, dir, bytes);
+    CLEANUP_FREE unsigned char *bytes = ef_dir_bytes(dir, &size);
+    if (dir->parent)
+        put_node(meta + dir->ino->ref * EF_SLOT - base, dir, EF_BLK, bytes);
+    else
+        put_node(root, dir, EF_BLK - EF_ROOT_AT, bytes);
     for (size_t i = 0; i < dir->n_child; i++) {
         const struct sq_node *c = dir->child[i];
         if (S_ISDIR(c->ino->mode))
-            fill_meta(meta, c);
-        else
-            put_inode(meta, c, c->ino->target); /* a hard link's twice: the same bytes */
+            fill_meta(meta, base, root, c);
+        else if (c->ino->ref * EF_SLOT >= base)
+            put_node(meta + c->ino->ref * EF_SLOT - base, c, EF_BLK, c->ino->target);
     }
 }
 
-static int write_super(struct ef_writer *w, uint64_t meta_blkaddr, uint64_t root_nid, struct error **err)
+/* Packed files that gained names later: their link count. */
+static int fix_links(struct ef_writer *w, struct error **err)
 {
-    unsigned char sb[128] = { 0 };
-    put32(sb, EF_MAGIC);
-    sb[12] = EF_BLKBITS;
-    put16(sb + 14, (uint16_t)root_nid);
-    put64(sb + 16, w->inodes);
-    put32(sb + 36, (uint32_t)(w->pos / EF_BLK));
-    put32(sb + 40, (uint32_t)meta_blkaddr);
-    if (pwrite(w->fd, sb, sizeof(sb), EF_SUPER_AT) != (ssize_t)sizeof(sb))
-        return error_set(err, errno ? errno : EIO, "erofs: write the superblock");
+    for (size_t i = 0; i < w->n_files; i++) {
+        unsigned char n[4];
+        if (w->files[i]->refs <= 1)
+            continue;
+        ef_put32(n, w->files[i]->refs);
+        if (pwrite_all(w, n, sizeof(n), w->files[i]->ref * EF_SLOT + 44, err) < 0)
+            return -1;
+    }
     return 0;
 }
 
-static void number(struct sq_node *dir, uint32_t *next)
+static int write_super(struct ef_writer *w, struct error **err)
 {
-    for (size_t i = 0; i < dir->n_child; i++) {
-        struct sq_node *c = dir->child[i];
-        if (S_ISDIR(c->ino->mode))
-            number(c, next);
-        else if (c->ino->number == 0)
-            c->ino->number = ++*next;
-    }
-    dir->ino->number = ++*next;
+    unsigned char sb[128] = { 0 };
+    ef_put32(sb, EF_MAGIC);
+    sb[12] = EF_BLKBITS;
+    ef_put16(sb + 14, EF_ROOT_AT / EF_SLOT);
+    ef_put64(sb + 16, w->inodes);
+    ef_put32(sb + 36, (uint32_t)(w->pos / EF_BLK));
+    /* meta_blkaddr (40) 0: nids count from the start of the file */
+    return pwrite_all(w, sb, sizeof(sb), EF_SUPER_AT, err);
 }
 
 static int ef_writer_finish(void *any, struct sq_tree *t, struct error **err)
 {
     struct ef_writer *w = any;
-    struct ef_layout l = { .pos = EF_META_BASE };
-    if (lay_out(w, &l, t->root, err) < 0)
+    uint64_t whole = 0;
+    if (pack_flush(w, err) < 0 || measure(w, t->root, &whole, err) < 0)
         return -1;
-    uint32_t count = 0;
-    number(t->root, &count);
+    if (EF_INODE + ef_xattr_size(t->root->ino) > EF_BLK - EF_ROOT_AT)
+        return error_setc(err, EXIT_INVALID, 0, "erofs: the root directory's xattrs are too large");
+    t->root->ino->ref = EF_ROOT_AT / EF_SLOT;
+    uint64_t base = w->pos + whole;
+    struct layout l = { .pos = base };
+    lay_out(w, &l, t->root);
+    w->inodes++;
     if (write_dir_data(w, t->root, err) < 0)
         return -1;
-    uint64_t meta_blkaddr = w->pos / EF_BLK - 1;
-    size_t meta_len = (size_t)round_up(l.pos - EF_META_BASE, EF_BLK);
+    if (w->pos != base)
+        return error_setc(err, EXIT_FAIL, 0, "erofs: directory blocks end at %llu, not %llu",
+                          (unsigned long long)w->pos, (unsigned long long)base);
+    size_t meta_len = (size_t)ef_round_up(l.pos - base, EF_BLK);
     CLEANUP_FREE unsigned char *meta = xcalloc(1, meta_len ? meta_len : 1);
-    fill_meta(meta, t->root);
+    unsigned char root[EF_BLK - EF_ROOT_AT] = { 0 };
+    fill_meta(meta, base, root, t->root);
     if (out(w, meta, meta_len, err) < 0 || flush(w, err) < 0)
         return -1;
-    if (meta_blkaddr > UINT32_MAX || w->pos / EF_BLK > UINT32_MAX)
+    if (w->pos / EF_BLK > UINT32_MAX)
         return error_setc(err, EXIT_FAIL, EFBIG, "erofs: image too large");
-    return write_super(w, meta_blkaddr, t->root->ino->ref, err);
+    if (pwrite_all(w, root, sizeof(root), EF_ROOT_AT, err) < 0 || fix_links(w, err) < 0)
+        return -1;
+    return write_super(w, err);
 }
 
 static void ef_writer_free(void *any)
@@ -474,6 +448,8 @@ static void ef_writer_free(void *any)
         return;
     close(w->fd);
     free(w->buf);
+    free(w->in_pack);
+    free(w->files);
     free(w);
 }
 
