@@ -34,6 +34,18 @@ fsck_images() {
     done
 }
 
+# gc_keeps_images_of STORE BUNDLE: with the image's name gone, gc keeps the
+# images BUNDLE mounts; then BUNDLE is removed.
+gc_keeps_images_of() {
+    local store=$1 b=$2
+    "$IMAGETOOL" --store "$store" rm "$(jq -r '.manifests[0].digest' "$store/index.json")"
+    "$IMAGETOOL" --store "$store" gc 2>"$BATS_TEST_TMPDIR/gc.err"
+    grep -q 'erofs: a bundle mounts it' "$BATS_TEST_TMPDIR/gc.err"
+    [ -n "$(ls "$store/images")" ]
+    cat "$b/rootfs/etc/issue" >/dev/null
+    "$IMAGETOOL" rm-bundle "$b"
+}
+
 @test "erofs: the demo image's tree equals the copy backend's; the layers mount from their files" {
     local ref="oci:$(demo_image):demo" store="$BATS_TEST_TMPDIR/store" supers
     supers=$(erofs_supers)
@@ -61,31 +73,14 @@ fsck_images() {
 
 @test "erofs: every real image gives umoci's tree (EXPECTED), and fsck.erofs passes its images" {
     require_shared_images
-    local s="$SHARED_IMAGES" store="$BATS_TEST_TMPDIR/store" folder name src flags b="$BATS_TEST_TMPDIR/b"
-    while read -r folder name src flags; do
-        # shellcheck disable=SC2086
-        ef_unpack $flags "${src%%:*}:$s/$folder/${src#*:}" "$b" 2>/dev/null || fail "unpack $name"
-        diff -u "$s/$folder/EXPECTED/$name.rootfs.txt" <(rootfs_listing "$b/rootfs") || fail "$name differs"
-        "$IMAGETOOL" rm-bundle "$b"
-    done < <(real_image_cases)
-    src="oci-archive:$s/dive-oci-compression/test-oci-zstd-image.tar"
-    it_unpack --backend copy "$src" "$BATS_TEST_TMPDIR/copy" 2>/dev/null
-    ef_unpack "$src" "$b" 2>/dev/null
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$b/rootfs")
-    "$IMAGETOOL" rm-bundle "$b"
+    check_real_images erofs
+    local store="$BATS_TEST_TMPDIR/store"
     fsck_images "$store"
     no_mounts_under "$BATS_TEST_TMPDIR/"
 }
 
 @test "erofs: whiteouts, opaque dirs, hard links, devices, xattrs, setuid: the same tree as copy and umoci" {
-    make_rules_image
-    local ref="oci:$BATS_TEST_TMPDIR/rules:t"
-    it_unpack --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"
-    ef_unpack "$ref" "$BATS_TEST_TMPDIR/ef"
-    umoci unpack --image "$BATS_TEST_TMPDIR/rules:t" "$BATS_TEST_TMPDIR/umoci" >/dev/null
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/ef/rootfs")
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/umoci/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/ef/rootfs")
-    check_rules_tree "$BATS_TEST_TMPDIR/ef/rootfs"
+    check_rules_image erofs
     fsck_images "$BATS_TEST_TMPDIR/store"
 }
 
@@ -185,23 +180,14 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
         "$IMAGETOOL" rm-bundle "$b"
     done
     ef_unpack "$ref" "$b"
-    "$IMAGETOOL" --store "$store" rm "$(jq -r '.manifests[0].digest' "$store/index.json")"
-    "$IMAGETOOL" --store "$store" gc 2>"$BATS_TEST_TMPDIR/gc.err"
-    grep -q 'erofs: a bundle mounts it' "$BATS_TEST_TMPDIR/gc.err"
-    [ -n "$(ls "$store/images")" ]
-    cat "$b/rootfs/etc/issue" >/dev/null
-    "$IMAGETOOL" rm-bundle "$b"
+    gc_keeps_images_of "$store" "$b"
     # a bundle on another file system than the store pins by a ref in the store
     local other="$BATS_TEST_TMPDIR/other"
     mkdir "$other"
     mount -t tmpfs tmpfs "$other"
     ef_unpack "$ref" "$other/b"
-    "$IMAGETOOL" --store "$store" rm "$(jq -r '.manifests[0].digest' "$store/index.json")"
-    "$IMAGETOOL" --store "$store" gc 2>"$BATS_TEST_TMPDIR/gc.err"
-    grep -q 'erofs: a bundle mounts it' "$BATS_TEST_TMPDIR/gc.err"
     [ -n "$(ls "$store/bundles")" ]
-    cat "$other/b/rootfs/etc/issue" >/dev/null
-    "$IMAGETOOL" rm-bundle "$other/b"
+    gc_keeps_images_of "$store" "$other/b"
     umount "$other"
     "$IMAGETOOL" --store "$store" gc
     [ -z "$(ls "$store/images")" ]
@@ -225,62 +211,15 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
 }
 
 @test "erofs: a SIGKILL in the middle of a conversion leaves no image, and the next unpack works" {
-    local src="$BATS_TEST_TMPDIR/src" store="$BATS_TEST_TMPDIR/store"
-    mkdir -p "$src/big"
-    head -c 300M /dev/urandom >"$src/big/blob"
-    tar -C "$src" -cf "$BATS_TEST_TMPDIR/big.tar" big
-    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/big.tar"
-    "$IMAGETOOL" --store "$store" pull -q "oci:$BATS_TEST_TMPDIR/img:t"
-    "$IMAGETOOL" --store "$store" unpack -q --backend erofs "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b" &
-    local pid=$! i
-    for i in $(seq 200); do
-        compgen -G "$store/tmp/image-*.erofs" >/dev/null && break
-        sleep 0.05
-    done
-    compgen -G "$store/tmp/image-*.erofs" >/dev/null || fail "no conversion seen"
-    kill -9 "$pid"
-    wait "$pid" || true
-    [ -z "$(ls "$store/images")" ]
-    rm -rf "$BATS_TEST_TMPDIR/b"
-    ef_unpack "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b"
-    cmp "$src/big/blob" "$BATS_TEST_TMPDIR/b/rootfs/big/blob"
-    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
-    "$IMAGETOOL" --store "$store" gc
-    [ -z "$(ls "$store/tmp")" ]
+    check_sigkill_conversion erofs
 }
 
 @test "erofs: a layer whose diff_id does not match leaves no image and no bundle" {
-    make_tar "$BATS_TEST_TMPDIR/l.tar" <<<'file a'
-    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
-    derive_image "$BATS_TEST_TMPDIR/img" "$BATS_TEST_TMPDIR/bad" \
-        '.rootfs.diff_ids = ["sha256:0000000000000000000000000000000000000000000000000000000000000000"]'
-    jq '.manifests[0].annotations["org.opencontainers.image.ref.name"] = "t"' "$BATS_TEST_TMPDIR/bad/index.json" >"$BATS_TEST_TMPDIR/i.json"
-    mv "$BATS_TEST_TMPDIR/i.json" "$BATS_TEST_TMPDIR/bad/index.json"
-    run ef_unpack "oci:$BATS_TEST_TMPDIR/bad:t" "$BATS_TEST_TMPDIR/b"
-    [ "$status" -eq 3 ] || fail "status $status: $output"
-    [[ "$output" == *"diff_id mismatch"* ]]
-    [ ! -e "$BATS_TEST_TMPDIR/b" ]
-    [ -z "$(ls "$BATS_TEST_TMPDIR/store/images")" ] && [ -z "$(ls "$BATS_TEST_TMPDIR/store/tmp")" ]
+    check_diff_id_mismatch erofs
 }
 
 @test "erofs: hostile names land inside the image; a hard link out of the layer is refused" {
-    make_tar "$BATS_TEST_TMPDIR/l.tar" <<'EOF'
-file ../../escape data=a
-file /abs/file data=b
-dir x/../../y
-file ./x/../z
-EOF
-    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
-    it_unpack --backend copy "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/copy"
-    ef_unpack "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/ef"
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/ef/rootfs")
-    [ -f "$BATS_TEST_TMPDIR/ef/rootfs/escape" ] && [ -f "$BATS_TEST_TMPDIR/ef/rootfs/abs/file" ]
-    make_tar "$BATS_TEST_TMPDIR/h.tar" <<<'hardlink shadow target=../../../etc/shadow'
-    make_oci_image "$BATS_TEST_TMPDIR/himg" t "$BATS_TEST_TMPDIR/h.tar"
-    run ef_unpack "oci:$BATS_TEST_TMPDIR/himg:t" "$BATS_TEST_TMPDIR/h"
-    [ "$status" -eq 3 ] || fail "status $status: $output"
-    [[ "$output" == *"hardlink target etc/shadow: not in this layer"* ]]
-    [ ! -e "$BATS_TEST_TMPDIR/h" ]
+    check_hostile_names erofs
 }
 
 @test "erofs: the bundle runs under runc and under our runtime" {

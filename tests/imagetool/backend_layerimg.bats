@@ -34,33 +34,14 @@ sq_unpack() {
 
 @test "layerimg: every real image gives umoci's tree (EXPECTED) and releases its loop devices" {
     require_shared_images
-    local s="$SHARED_IMAGES" store="$BATS_TEST_TMPDIR/store" line folder name src flags b
-    while read -r folder name src flags; do
-        b="$BATS_TEST_TMPDIR/b"
-        # shellcheck disable=SC2086
-        sq_unpack $flags "${src%%:*}:$s/$folder/${src#*:}" "$b" 2>/dev/null || fail "unpack $name"
-        diff -u "$s/$folder/EXPECTED/$name.rootfs.txt" <(rootfs_listing "$b/rootfs") || fail "$name differs"
-        "$IMAGETOOL" rm-bundle "$b"
-    done < <(real_image_cases)
-    # zstd layers: no EXPECTED tree; the copy backend is the reference
-    src="oci-archive:$s/dive-oci-compression/test-oci-zstd-image.tar"
-    it_unpack --backend copy "$src" "$BATS_TEST_TMPDIR/copy" 2>/dev/null
-    sq_unpack "$src" "$BATS_TEST_TMPDIR/sq" 2>/dev/null
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
-    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/sq"
+    check_real_images squashfs
+    local store="$BATS_TEST_TMPDIR/store"
     [ "$(loops_on "$store")" -eq 0 ]
     no_mounts_under "$BATS_TEST_TMPDIR/"
 }
 
 @test "layerimg: whiteouts, opaque dirs, hard links, devices, xattrs, setuid: the same tree as copy and umoci" {
-    make_rules_image
-    local ref="oci:$BATS_TEST_TMPDIR/rules:t"
-    it_unpack --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"
-    sq_unpack "$ref" "$BATS_TEST_TMPDIR/sq"
-    umoci unpack --image "$BATS_TEST_TMPDIR/rules:t" "$BATS_TEST_TMPDIR/umoci" >/dev/null
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/umoci/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
-    check_rules_tree "$BATS_TEST_TMPDIR/sq/rootfs"
+    check_rules_image squashfs
 }
 
 @test "layerimg: inside the images whiteouts are 0:0 character devices and opaque dirs carry trusted.overlay.opaque" {
@@ -204,67 +185,15 @@ sq_unpack() {
 }
 
 @test "layerimg: a SIGKILL in the middle of a conversion leaves no loop device, no image, and the next unpack works" {
-    local src="$BATS_TEST_TMPDIR/src" store="$BATS_TEST_TMPDIR/store"
-    mkdir -p "$src/big"
-    head -c 300M /dev/urandom >"$src/big/blob" # slow enough to be caught converting
-    tar -C "$src" -cf "$BATS_TEST_TMPDIR/big.tar" big
-    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/big.tar"
-    "$IMAGETOOL" --store "$store" pull -q "oci:$BATS_TEST_TMPDIR/img:t"
-    "$IMAGETOOL" --store "$store" unpack -q --backend squashfs "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b" &
-    local pid=$! i
-    for i in $(seq 200); do
-        compgen -G "$store/tmp/image-*" >/dev/null && break
-        sleep 0.05
-    done
-    compgen -G "$store/tmp/image-*" >/dev/null || fail "no conversion seen"
-    kill -9 "$pid"
-    wait "$pid" || true
-    [ -z "$(ls "$store/images")" ]
-    [ "$(loops_on "$store")" -eq 0 ]
-    rm -rf "$BATS_TEST_TMPDIR/b"
-    sq_unpack "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b"
-    cmp "$src/big/blob" "$BATS_TEST_TMPDIR/b/rootfs/big/blob"
-    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
-    "$IMAGETOOL" --store "$store" gc
-    [ -z "$(ls "$store/tmp")" ]
+    check_sigkill_conversion squashfs
 }
 
 @test "layerimg: a layer whose diff_id does not match leaves no image, no loop device, no bundle" {
-    make_tar "$BATS_TEST_TMPDIR/l.tar" <<<'file a'
-    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
-    local cfg
-    cfg=$(jq -r .config.digest "$BATS_TEST_TMPDIR/img/blobs/sha256/$(jq -r '.manifests[0].digest[7:]' "$BATS_TEST_TMPDIR/img/index.json")")
-    local ref
-    ref=$(derive_image "$BATS_TEST_TMPDIR/img" "$BATS_TEST_TMPDIR/bad" \
-        '.rootfs.diff_ids = ["sha256:0000000000000000000000000000000000000000000000000000000000000000"]' && echo "oci:$BATS_TEST_TMPDIR/bad:t")
-    jq '.manifests[0].annotations["org.opencontainers.image.ref.name"] = "t"' "$BATS_TEST_TMPDIR/bad/index.json" >"$BATS_TEST_TMPDIR/i.json"
-    mv "$BATS_TEST_TMPDIR/i.json" "$BATS_TEST_TMPDIR/bad/index.json"
-    run sq_unpack "$ref" "$BATS_TEST_TMPDIR/b"
-    [ "$status" -eq 3 ] || fail "status $status: $output"
-    [[ "$output" == *"diff_id mismatch"* ]]
-    [ ! -e "$BATS_TEST_TMPDIR/b" ]
-    [ -z "$(ls "$BATS_TEST_TMPDIR/store/images")" ] && [ -z "$(ls "$BATS_TEST_TMPDIR/store/tmp")" ]
-    [ "$(loops_on "$BATS_TEST_TMPDIR/store")" -eq 0 ]
+    check_diff_id_mismatch squashfs
 }
 
 @test "layerimg: hostile names land inside the image; a hard link out of the layer is refused" {
-    make_tar "$BATS_TEST_TMPDIR/l.tar" <<'EOF'
-file ../../escape data=a
-file /abs/file data=b
-dir x/../../y
-file ./x/../z
-EOF
-    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
-    it_unpack --backend copy "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/copy"
-    sq_unpack "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/sq"
-    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/sq/rootfs")
-    [ -f "$BATS_TEST_TMPDIR/sq/rootfs/escape" ] && [ -f "$BATS_TEST_TMPDIR/sq/rootfs/abs/file" ]
-    make_tar "$BATS_TEST_TMPDIR/h.tar" <<<'hardlink shadow target=../../../etc/shadow'
-    make_oci_image "$BATS_TEST_TMPDIR/himg" t "$BATS_TEST_TMPDIR/h.tar"
-    run sq_unpack "oci:$BATS_TEST_TMPDIR/himg:t" "$BATS_TEST_TMPDIR/h"
-    [ "$status" -eq 3 ] || fail "status $status: $output"
-    [[ "$output" == *"hardlink target etc/shadow: not in this layer"* ]]
-    [ ! -e "$BATS_TEST_TMPDIR/h" ]
+    check_hostile_names squashfs
 }
 
 @test "layerimg: the bundle runs" {

@@ -303,3 +303,104 @@ chain_id() {
     done
     echo "$id"
 }
+
+# The layer-image backends' shared cases; BACKEND is squashfs or erofs.
+
+# check_sigkill_conversion BACKEND: a SIGKILL in the middle of a conversion
+# leaves no image and no loop device; the next unpack works.
+check_sigkill_conversion() {
+    local be=$1 src="$BATS_TEST_TMPDIR/src" store="$BATS_TEST_TMPDIR/store" i pid
+    mkdir -p "$src/big"
+    head -c 300M /dev/urandom >"$src/big/blob" # slow enough to be caught converting
+    tar -C "$src" -cf "$BATS_TEST_TMPDIR/big.tar" big
+    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/big.tar"
+    "$IMAGETOOL" --store "$store" pull -q "oci:$BATS_TEST_TMPDIR/img:t"
+    "$IMAGETOOL" --store "$store" unpack -q --backend "$be" "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b" &
+    pid=$!
+    for i in $(seq 200); do
+        compgen -G "$store/tmp/image-*.$be" >/dev/null && break
+        sleep 0.05
+    done
+    compgen -G "$store/tmp/image-*.$be" >/dev/null || fail "no conversion seen"
+    kill -9 "$pid"
+    wait "$pid" || true
+    [ -z "$(ls "$store/images")" ]
+    [ "$(loops_on "$store")" -eq 0 ]
+    rm -rf "$BATS_TEST_TMPDIR/b"
+    it_unpack --backend "$be" "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/b"
+    cmp "$src/big/blob" "$BATS_TEST_TMPDIR/b/rootfs/big/blob"
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
+    "$IMAGETOOL" --store "$store" gc
+    [ -z "$(ls "$store/tmp")" ]
+}
+
+# check_diff_id_mismatch BACKEND: a layer whose diff_id does not match
+# leaves no image, no loop device, no bundle (exit 3).
+check_diff_id_mismatch() {
+    local be=$1
+    make_tar "$BATS_TEST_TMPDIR/l.tar" <<<'file a'
+    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
+    derive_image "$BATS_TEST_TMPDIR/img" "$BATS_TEST_TMPDIR/bad" \
+        '.rootfs.diff_ids = ["sha256:0000000000000000000000000000000000000000000000000000000000000000"]'
+    jq '.manifests[0].annotations["org.opencontainers.image.ref.name"] = "t"' "$BATS_TEST_TMPDIR/bad/index.json" >"$BATS_TEST_TMPDIR/i.json"
+    mv "$BATS_TEST_TMPDIR/i.json" "$BATS_TEST_TMPDIR/bad/index.json"
+    run it_unpack --backend "$be" "oci:$BATS_TEST_TMPDIR/bad:t" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 3 ] || fail "status $status: $output"
+    [[ "$output" == *"diff_id mismatch"* ]]
+    [ ! -e "$BATS_TEST_TMPDIR/b" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/store/images")" ] && [ -z "$(ls "$BATS_TEST_TMPDIR/store/tmp")" ]
+    [ "$(loops_on "$BATS_TEST_TMPDIR/store")" -eq 0 ]
+}
+
+# check_hostile_names BACKEND: hostile names land inside the image (the
+# copy backend's tree); a hard link out of the layer is refused.
+check_hostile_names() {
+    local be=$1
+    make_tar "$BATS_TEST_TMPDIR/l.tar" <<'EOF'
+file ../../escape data=a
+file /abs/file data=b
+dir x/../../y
+file ./x/../z
+EOF
+    make_oci_image "$BATS_TEST_TMPDIR/img" t "$BATS_TEST_TMPDIR/l.tar"
+    it_unpack --backend copy "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/copy"
+    it_unpack --backend "$be" "oci:$BATS_TEST_TMPDIR/img:t" "$BATS_TEST_TMPDIR/li"
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/li/rootfs")
+    [ -f "$BATS_TEST_TMPDIR/li/rootfs/escape" ] && [ -f "$BATS_TEST_TMPDIR/li/rootfs/abs/file" ]
+    make_tar "$BATS_TEST_TMPDIR/h.tar" <<<'hardlink shadow target=../../../etc/shadow'
+    make_oci_image "$BATS_TEST_TMPDIR/himg" t "$BATS_TEST_TMPDIR/h.tar"
+    run it_unpack --backend "$be" "oci:$BATS_TEST_TMPDIR/himg:t" "$BATS_TEST_TMPDIR/h"
+    [ "$status" -eq 3 ] || fail "status $status: $output"
+    [[ "$output" == *"hardlink target etc/shadow: not in this layer"* ]]
+    [ ! -e "$BATS_TEST_TMPDIR/h" ]
+}
+
+# check_real_images BACKEND: every real image of ../shared gives umoci's
+# tree (EXPECTED); the zstd one, which has none, the copy backend's.
+check_real_images() {
+    local be=$1 s="$SHARED_IMAGES" folder name src flags b="$BATS_TEST_TMPDIR/b"
+    while read -r folder name src flags; do
+        # shellcheck disable=SC2086
+        it_unpack --backend "$be" $flags "${src%%:*}:$s/$folder/${src#*:}" "$b" 2>/dev/null || fail "unpack $name"
+        diff -u "$s/$folder/EXPECTED/$name.rootfs.txt" <(rootfs_listing "$b/rootfs") || fail "$name differs"
+        "$IMAGETOOL" rm-bundle "$b"
+    done < <(real_image_cases)
+    src="oci-archive:$s/dive-oci-compression/test-oci-zstd-image.tar"
+    it_unpack --backend copy "$src" "$BATS_TEST_TMPDIR/copy" 2>/dev/null
+    it_unpack --backend "$be" "$src" "$b" 2>/dev/null
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$b/rootfs")
+    "$IMAGETOOL" rm-bundle "$b"
+}
+
+# check_rules_image BACKEND: make_rules_image unpacked by BACKEND gives the
+# copy backend's tree and umoci's, and what check_rules_tree asks.
+check_rules_image() {
+    local be=$1 ref="oci:$BATS_TEST_TMPDIR/rules:t" r="$BATS_TEST_TMPDIR/li/rootfs"
+    make_rules_image
+    it_unpack --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"
+    it_unpack --backend "$be" "$ref" "$BATS_TEST_TMPDIR/li"
+    umoci unpack --image "$BATS_TEST_TMPDIR/rules:t" "$BATS_TEST_TMPDIR/umoci" >/dev/null
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$r")
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/umoci/rootfs") <(rootfs_listing "$r")
+    check_rules_tree "$r"
+}
