@@ -111,8 +111,11 @@ static int pad_block(struct ef_writer *w, struct error **err)
 
 static int pwrite_all(struct ef_writer *w, const void *p, size_t len, uint64_t at, struct error **err)
 {
-    if (pwrite(w->fd, p, len, (off_t)at) != (ssize_t)len)
-        return error_set(err, errno ? errno : EIO, "erofs: write at %llu", (unsigned long long)at);
+    ssize_t n = pwrite(w->fd, p, len, (off_t)at);
+    if (n < 0)
+        return error_set(err, errno, "erofs: write at %llu", (unsigned long long)at);
+    if ((size_t)n != len) /* a short write sets no errno: say what it means */
+        return error_set(err, ENOSPC, "erofs: write at %llu: short write", (unsigned long long)at);
     return 0;
 }
 
