@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
-#include "imagetool/backend/squashfs_tree.h"
+#include "imagetool/backend/layer_image_tree.h"
 
 #define EF_BLK 4096u
 #define EF_BLKBITS 12

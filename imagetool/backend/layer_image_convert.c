@@ -20,7 +20,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/xalloc.h"
-#include "imagetool/backend/squashfs_tree.h"
+#include "imagetool/backend/layer_image_tree.h"
 #include "imagetool/layer/internal.h"
 
 #define WH_PREFIX ".wh."

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
-#include "imagetool/backend/squashfs_tree.h"
+#include "imagetool/backend/layer_image_tree.h"
 #include "imagetool/layer/layer.h"
 
 struct image_format {

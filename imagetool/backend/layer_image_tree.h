@@ -1,9 +1,10 @@
 /* The in-memory tree of one layer image while its tar streams: entries by
  * (parent, name) in a hash, replaced the way extraction replaces a file, hard
  * links sharing one inode record. File data is already written by then; the
- * tree keeps what the inode table needs (squashfs_write.c serialises it). */
-#ifndef IMAGETOOL_BACKEND_SQUASHFS_TREE_H
-#define IMAGETOOL_BACKEND_SQUASHFS_TREE_H
+ * tree keeps what the inode tables need (squashfs_write.c or erofs_write.c
+ * serialises it). */
+#ifndef IMAGETOOL_BACKEND_LAYER_IMAGE_TREE_H
+#define IMAGETOOL_BACKEND_LAYER_IMAGE_TREE_H
 
 #include <stdbool.h>
 #include <stddef.h>

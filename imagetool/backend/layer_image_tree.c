@@ -6,7 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
-#include "imagetool/backend/squashfs_tree.h"
+#include "imagetool/backend/layer_image_tree.h"
 
 static size_t hash(const struct sq_node *parent, const char *name)
 {
