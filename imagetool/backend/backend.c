@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
 #include "imagetool/backend/loop.h"
+#include "imagetool/lazy/libs.h"
 
 static const struct backend *const backends[] = { &backend_copy, &backend_overlay, &backend_squashfs,
                                                     &backend_erofs };
@@ -19,6 +20,9 @@ int backend_find(const char *name, const struct backend **out, struct error **er
 {
     for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
         if (strcmp(backends[i]->name, name) == 0) {
+            if (backends[i] == &backend_squashfs && !libsquashfs_available())
+                return error_setc(err, EXIT_FAIL, 0,
+                                  "--backend squashfs: cannot load libsquashfs.so.1 (package libsquashfs1)");
             *out = backends[i] == &backend_overlay && geteuid() != 0 ? &backend_overlay_user : backends[i];
             return 0;
         }
@@ -30,7 +34,7 @@ const struct backend *backend_default(void)
 {
     if (loop_available("erofs"))
         return &backend_erofs;
-    if (loop_available("squashfs")) {
+    if (loop_available("squashfs") && libsquashfs_available()) {
         log_info("no erofs here: using the squashfs backend");
         return &backend_squashfs;
     }

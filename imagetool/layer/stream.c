@@ -21,6 +21,7 @@
 #include "common/xalloc.h"
 #include "imagetool/archive_filters.h"
 #include "imagetool/layer/gunzip.h"
+#include "imagetool/lazy/libs.h"
 #include "imagetool/layer/internal.h"
 
 #define READ_BUF_SIZE (1 << 20)
@@ -245,7 +246,7 @@ int layer_stream_open(int blob_fd, struct layer_stream **out, struct error **err
     posix_fadvise(blob_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     if (max_layer_size(&s->max_bytes, err) < 0)
         goto fail;
-    if (gunzip_sniff(blob_fd))
+    if (gunzip_sniff(blob_fd) && libisal_available())
         s->gz = gunzip_new(blob_fd);
     else if (open_outer(s, err) < 0)
         goto fail;

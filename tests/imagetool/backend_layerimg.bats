@@ -216,3 +216,19 @@ sq_unpack() {
     [ ! -e "$BATS_TEST_TMPDIR/b" ]
     no_mounts_under "$BATS_TEST_TMPDIR/"
 }
+
+@test "layerimg: without libsquashfs, --backend squashfs fails in one line and leaves nothing; erofs and copy still work" {
+    local ref="oci:$(demo_image):demo"
+    run without_library libsquashfs.so.1 "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack -q --backend squashfs "$ref" "$BATS_TEST_TMPDIR/sq"
+    [ "$status" -eq 1 ]
+    [ "$output" = "imagetool: --backend squashfs: cannot load libsquashfs.so.1 (package libsquashfs1)" ]
+    [ ! -e "$BATS_TEST_TMPDIR/sq" ]
+    [ -z "$(ls "$BATS_TEST_TMPDIR/store/images" 2>/dev/null)" ]
+    without_library libsquashfs.so.1 "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack -q "$ref" "$BATS_TEST_TMPDIR/default"
+    without_library libsquashfs.so.1 "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack -q --backend copy "$ref" "$BATS_TEST_TMPDIR/copy"
+    # the default bundle's mounts went with the namespace: mount it again here
+    "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" mount "$BATS_TEST_TMPDIR/default"
+    diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/copy/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/default/rootfs")
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/default"
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}

@@ -404,3 +404,14 @@ check_rules_image() {
     diff -u <(rootfs_listing "$BATS_TEST_TMPDIR/umoci/rootfs") <(rootfs_listing "$r")
     check_rules_tree "$r"
 }
+
+# without_library SONAME CMD...: CMD in a mount namespace where the library
+# SONAME (as the dynamic loader finds it) reads as an empty file, as on a
+# host without its package.
+without_library() {
+    local lib
+    lib=$(ldconfig -p | awk -v so="$1" '$1 == so { print $NF; exit }')
+    [ -n "$lib" ] || fail "$1 is not installed"
+    shift
+    unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' _ "$lib" "$@"
+}

@@ -262,6 +262,24 @@ EOF
     done
 }
 
+@test "layer: without ISA-L, gzip layers (two members, a truncated one) go through zlib with the same tree and errors" {
+    lower_layer
+    gzip -c "$T/l1.tar" >"$T/l1.tar.gz"
+    head -c 4096 "$T/l1.tar" | gzip -c >"$T/two.gz"
+    tail -c +4097 "$T/l1.tar" | gzip -c >>"$T/two.gz"
+    apply_layers "$T/isal" "$T/l1.tar.gz"
+    mkdir -p "$T/zlib" "$T/zlib2"
+    without_library libisal.so.2 "$IMAGETOOL" apply-layer "$T/l1.tar.gz" "$T/zlib"
+    without_library libisal.so.2 "$IMAGETOOL" apply-layer "$T/two.gz" "$T/zlib2"
+    same_tree "$T/isal" "$T/zlib"
+    same_tree "$T/isal" "$T/zlib2"
+    head -c $(( $(stat -c %s "$T/l1.tar.gz") / 2 )) "$T/l1.tar.gz" >"$T/half.gz"
+    run without_library libisal.so.2 "$IMAGETOOL" apply-layer "$T/half.gz" "$T/half"
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"half.gz: corrupt layer: "* ]] || fail "$output"
+    [ "$(echo "$output" | wc -l)" -eq 1 ]
+}
+
 @test "layer: long names and UTF-8 names (umoci agrees)" {
     local long
     long=$(printf 'x%.0s' {1..150})

@@ -72,16 +72,23 @@ manifest_blobs() {
     [ "$(grep -c '^sha256:' <<<"$output")" = 1 ]
 }
 
-@test "start-up: libarchive is loaded to read a tar only; --version, images and a second bundle never load it" {
+@test "start-up: libarchive, ISA-L and libsquashfs load when used only; --version, images and a second bundle load none" {
+    local lib
     run env LD_DEBUG=libs "$IMAGETOOL" --version
-    [[ $output != *libarchive* ]] || fail "--version loaded libarchive"
+    for lib in libarchive libisal libsquashfs; do
+        [[ $output != *$lib* ]] || fail "--version loaded $lib"
+    done
     local src="oci:$BATS_FILE_TMPDIR/img:latest"
     run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" unpack -q "$src" "$BATS_TEST_TMPDIR/b1"
     [ "$status" -eq 0 ] || fail "$output"
     [[ $output == *"find library=libarchive.so.13"* ]] || fail "the first unpack did not load libarchive: $output"
+    [[ $output == *"find library=libisal.so.2"* ]] || fail "the first unpack (gzip layers) did not load ISA-L: $output"
+    [[ $output != *libsquashfs* ]] || fail "an unpack that writes no squashfs image loaded libsquashfs"
     run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" unpack -q "$src" "$BATS_TEST_TMPDIR/b2"
     [ "$status" -eq 0 ] || fail "$output"
-    [[ $output != *libarchive* ]] || fail "a second bundle loaded libarchive"
+    for lib in libarchive libisal libsquashfs; do
+        [[ $output != *$lib* ]] || fail "a second bundle loaded $lib"
+    done
     run env LD_DEBUG=libs "$IMAGETOOL" --store "$STORE" images
     [[ $output != *libarchive* ]] || fail "images loaded libarchive"
     [ -x "$BATS_TEST_TMPDIR/b2/rootfs/bin/busybox" ] || [ "$(id -u)" != 0 ]
