@@ -115,14 +115,26 @@ static int store_config(struct store *s, const struct blob_provider *bp, const s
     return store_put_blob(s, json, len, m->config.digest, NULL, err);
 }
 
+/* Tells the watch (an unpack's layer pipeline) each blob as it enters the
+ * store, as a pull does: the first layer is converted while the next are
+ * still being verified. */
+static void tell_blob(const struct import_opts *o, const char *digest)
+{
+    if (o->watch)
+        o->watch->blob(o->watch->ctx, digest);
+}
+
 static int store_image_blobs(struct store *s, const struct blob_provider *bp, const struct manifest *m,
-                             bool config_only, struct error **err)
+                             const struct import_opts *o, struct error **err)
 {
     if (store_config(s, bp, m, err) < 0)
         return -1;
-    for (size_t i = 0; !config_only && i < m->n_layers; i++)
+    tell_blob(o, m->config.digest);
+    for (size_t i = 0; !o->config_only && i < m->n_layers; i++) {
         if (bp->ensure(bp->ctx, s, &m->layers[i], err) < 0)
             return error_prefix(err, "layer %zu", i + 1);
+        tell_blob(o, m->layers[i].digest);
+    }
     return 0;
 }
 
@@ -136,8 +148,10 @@ static int import_entry(struct store *s, const struct blob_provider *bp, struct 
         return -1;
     if (manifest_parse(json, len, &m, err) < 0)
         return error_prefix(err, "manifest %s", e->d.digest);
+    if (o->watch)
+        o->watch->manifest(o->watch->ctx, json, len);
     char digest[DIGEST_STR_LEN + 1];
-    int r = store_image_blobs(s, bp, &m, o->config_only, err);
+    int r = store_image_blobs(s, bp, &m, o, err);
     if (r == 0)
         r = store_put_blob(s, json, len, e->d.digest, digest, err);
     const char *ref = tag ? tag : e->ref_name;
