@@ -7,14 +7,16 @@
 
 #include "common/cleanup.h"
 #include "common/fs.h"
+#include "common/xalloc.h"
 #include "imagetool/sources/copy.h"
 #include "imagetool/sources/import.h"
 
 static int read_in_dir(int dirfd, const char *dir, const char *name, char **buf, size_t *len, struct error **err)
 {
-    CLEANUP_CLOSE int fd = open_in_root(dirfd, name, O_RDONLY | O_CLOEXEC, 0);
+    CLEANUP_FREE char *what = xasprintf("dir:%s: %s", dir, name);
+    CLEANUP_CLOSE int fd = open_source_file(dirfd, name, EXIT_INVALID, what, err);
     if (fd < 0)
-        return error_setc(err, errno == ENOENT ? EXIT_INVALID : EXIT_FAIL, errno, "dir:%s: %s", dir, name);
+        return -1;
     return read_all_fd(fd, buf, len, err);
 }
 
@@ -22,9 +24,10 @@ static int ensure_blob(struct store *s, int dirfd, const char *dir, const struct
 {
     if (store_has_blob(s, d->digest))
         return 0;
-    CLEANUP_CLOSE int fd = open_in_root(dirfd, digest_hex(d->digest), O_RDONLY | O_CLOEXEC, 0);
+    CLEANUP_FREE char *what = xasprintf("dir:%s: blob %s", dir, d->digest);
+    CLEANUP_CLOSE int fd = open_source_file(dirfd, digest_hex(d->digest), EXIT_NOTFOUND, what, err);
     if (fd < 0)
-        return error_set(err, errno, "dir:%s: blob %s", dir, d->digest);
+        return -1;
     return copy_fd_to_store(s, fd, d, err);
 }
 

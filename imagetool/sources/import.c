@@ -1,8 +1,13 @@
 /* Naming and checking what a source imported. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fs.h"
 #include "common/xalloc.h"
 #include "imagetool/sources/import.h"
 
@@ -41,4 +46,36 @@ int verify_blob(const struct descriptor *d, const char *buf, size_t len, struct 
         return error_setc(err, EXIT_INVALID, 0, "blob %s: %zu bytes, descriptor says %llu", d->digest, len,
                           (unsigned long long)d->size);
     return 0;
+}
+
+static const char *file_kind(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFDIR: return "a directory";
+    case S_IFIFO: return "a FIFO";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFSOCK: return "a socket";
+    default: return "not a regular file";
+    }
+}
+
+int open_source_file(int dirfd, const char *rel, int missing, const char *what, struct error **err)
+{
+    int fd = open_in_root(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+    if (fd < 0 && errno == ENOENT)
+        return error_setc(err, missing, errno, "%s", what);
+    if (fd < 0)
+        return error_set(err, errno, "%s", what);
+    struct stat st;
+    if (fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
+        int e = errno;
+        close(fd);
+        return error_set(err, e, "%s", what);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return error_setc(err, EXIT_INVALID, 0, "%s is %s, not a regular file", what, file_kind(st.st_mode));
+    }
+    return fd;
 }

@@ -40,4 +40,10 @@ char *source_string(const char *transport, const char *path, const char *ref);
 /* Check a fully read blob against its descriptor. */
 int verify_blob(const struct descriptor *d, const char *buf, size_t len, struct error **err);
 
+/* A file of a source directory, opened beneath dirfd (open_in_root) without
+ * blocking: only a regular file is read (a FIFO would block the import, a
+ * device never end it). what names it in the error line; missing is the
+ * exit class when it does not exist. */
+int open_source_file(int dirfd, const char *rel, int missing, const char *what, struct error **err);
+
 #endif

@@ -36,7 +36,7 @@ static int follow_flattened_link(const struct layout *l, int fd, const char *dig
     if (strcmp(got, digest) == 0 || strlen(target) != (size_t)n || strpbrk(target, "\n\r"))
         return fd;
     CLEANUP_FREE char *rel = xasprintf("blobs/sha256/%s", target);
-    int linked = open_in_root(l->dirfd, rel, O_RDONLY | O_CLOEXEC, 0);
+    int linked = open_source_file(l->dirfd, rel, EXIT_NOTFOUND, rel, NULL);
     if (linked < 0)
         return fd;
     close(fd);
@@ -46,9 +46,10 @@ static int follow_flattened_link(const struct layout *l, int fd, const char *dig
 static int open_blob(const struct layout *l, const char *digest, struct error **err)
 {
     CLEANUP_FREE char *rel = xasprintf("blobs/sha256/%s", digest_hex(digest));
-    int fd = open_in_root(l->dirfd, rel, O_RDONLY | O_CLOEXEC, 0);
+    CLEANUP_FREE char *what = xasprintf("%s: %s", l->dir, rel);
+    int fd = open_source_file(l->dirfd, rel, EXIT_NOTFOUND, what, err);
     if (fd < 0)
-        return error_set(err, errno, "%s: open %s", l->dir, rel);
+        return -1;
     return follow_flattened_link(l, fd, digest);
 }
 
@@ -106,11 +107,12 @@ static int oci_layout_import(struct store *s, const char *rest, const struct imp
                           dir);
     if (dirfd < 0)
         return error_set(err, errno, "oci:%s: open", dir);
-    CLEANUP_CLOSE int ifd = open_in_root(dirfd, "index.json", O_RDONLY | O_CLOEXEC, 0);
-    if (ifd < 0 && errno == ENOENT)
+    if (faccessat(dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
         return error_setc(err, EXIT_INVALID, 0, "oci:%s: not an OCI image layout: no index.json", dir);
+    CLEANUP_FREE char *what = xasprintf("oci:%s: index.json", dir);
+    CLEANUP_CLOSE int ifd = open_source_file(dirfd, "index.json", EXIT_INVALID, what, err);
     if (ifd < 0)
-        return error_set(err, errno, "oci:%s: index.json", dir);
+        return -1;
     CLEANUP_FREE char *index = NULL;
     size_t len = 0;
     if (read_all_fd(ifd, &index, &len, err) < 0)

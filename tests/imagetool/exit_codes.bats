@@ -43,3 +43,40 @@ teardown() {
     [ "$status" -eq 5 ]
     [ "$output" = "imagetool: oci:$img: index.json: Permission denied" ]
 }
+
+# store_left_clean: no temp file and no name in the test's store
+store_left_clean() {
+    [ -z "$(ls -A "$S/tmp" 2>/dev/null)" ] || fail "temp files left: $(ls "$S/tmp")"
+    [ ! -f "$S/index.json" ] || [ "$(jq '.manifests | length' "$S/index.json")" = 0 ] || fail "a name was left"
+}
+
+@test "oci: and dir: sources whose blob, index.json or manifest.json is a FIFO or a device are 3, at once, naming the file" {
+    local lay="$BATS_TEST_TMPDIR/lay" layer kind
+    cp -r "$IMG" "$lay"
+    layer=$(jq -r '.layers[-1].digest[7:]' "$lay/blobs/sha256/$(jq -r '.manifests[0].digest[7:]' "$lay/index.json")")
+    for kind in fifo device devlink; do
+        rm -f "$lay/blobs/sha256/$layer"
+        case $kind in
+        fifo) mkfifo "$lay/blobs/sha256/$layer" ;;
+        device) mknod "$lay/blobs/sha256/$layer" c 1 5 ;;
+        devlink) ln -s /dev/zero "$lay/blobs/sha256/$layer" ;; # resolved inside the layout: not there
+        esac
+        run timeout 20 "$IMAGETOOL" --store "$S" unpack -q "oci:$lay:demo" "$BATS_TEST_TMPDIR/b"
+        case $kind in
+        fifo) [ "$status" -eq 3 ] && [[ $output == *"blobs/sha256/$layer is a FIFO, not a regular file" ]] || fail "$kind: $status $output" ;;
+        device) [ "$status" -eq 3 ] && [[ $output == *"blobs/sha256/$layer is a character device, not a regular file" ]] || fail "$kind: $status $output" ;;
+        devlink) [ "$status" -eq 4 ] && [[ $output == *"blobs/sha256/$layer: No such file or directory" ]] || fail "$kind: $status $output" ;;
+        esac
+        [ "${#lines[@]}" -eq 1 ] || fail "$kind: more than one line: $output"
+        [ ! -e "$BATS_TEST_TMPDIR/b" ] || fail "$kind: a bundle was left"
+        store_left_clean
+    done
+    # the neighbours: index.json of a layout, manifest.json of a dir: source
+    rm "$lay/index.json" && mkfifo "$lay/index.json"
+    run timeout 20 "$IMAGETOOL" --store "$S" pull -q "oci:$lay:demo"
+    [ "$status" -eq 3 ] && [[ $output == *"oci:$lay: index.json is a FIFO, not a regular file" ]] || fail "index.json: $status $output"
+    mkdir "$BATS_TEST_TMPDIR/dir" && mkfifo "$BATS_TEST_TMPDIR/dir/manifest.json"
+    run timeout 20 "$IMAGETOOL" --store "$S" pull -q "dir:$BATS_TEST_TMPDIR/dir"
+    [ "$status" -eq 3 ] && [[ $output == *"manifest.json is a FIFO, not a regular file" ]] || fail "manifest.json: $status $output"
+    store_left_clean
+}
