@@ -19,7 +19,7 @@
  * measurements. */
 #define LOOP_DIRECT_IO false
 
-static bool erofs_no_files; /* the kernel said ENOTBLK once */
+static bool erofs_no_files; /* the kernel said ENOTBLK once (atomic: layers convert in parallel) */
 
 /* -1 with errno set, for the caller to word. */
 static int fs_mount(const char *fstype, const char *source)
@@ -57,13 +57,13 @@ int layer_image_mount(const char *image, struct error **err)
 {
     if (!is_erofs(image))
         return loop_mount(SQUASHFS_SUFFIX, image, err);
-    if (!erofs_no_files) {
+    if (!__atomic_load_n(&erofs_no_files, __ATOMIC_RELAXED)) {
         int mfd = fs_mount(EROFS_SUFFIX, image);
         if (mfd >= 0)
             return mfd;
         if (errno != ENOTBLK)
             return error_set(err, errno, "mount erofs %s", image);
-        erofs_no_files = true;
+        __atomic_store_n(&erofs_no_files, true, __ATOMIC_RELAXED);
     }
     return loop_mount(EROFS_SUFFIX, image, err);
 }

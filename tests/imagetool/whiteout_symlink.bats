@@ -72,3 +72,29 @@ mounted_tree() {
     [ "$got" = "lnk=symbolic link target=/data data=y " ] || fail "squashfs: $got"
     no_mounts_under "$BATS_TEST_TMPDIR/"
 }
+
+@test "whiteout below a symlink: the erofs backend follows the same rule (its layers convert in parallel: the top one waits for those below)" {
+    local got
+    got=$(mounted_tree erofs)
+    [ "$got" = "lnk=symbolic link target=/data data=y " ] || fail "erofs: $got"
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+@test "whiteout below a symlink: a lower layer that fails (diff_id) is the error, the top one waiting for it does not hang, nothing is kept" {
+    local img bad="$BATS_TEST_TMPDIR/bad" n
+    img=$(whiteout_image)
+    n=$(jq '.layers | length' "$img/blobs/sha256/$(jq -r '.manifests[0].digest[7:]' "$img/index.json")")
+    derive_image "$img" "$bad" ".rootfs.diff_ids[$((n - 2))] = \"sha256:$(printf '%064d' 0)\""
+    jq '.manifests[0].annotations["org.opencontainers.image.ref.name"] = "demo"' "$bad/index.json" >"$BATS_TEST_TMPDIR/i.json"
+    mv "$BATS_TEST_TMPDIR/i.json" "$bad/index.json"
+    local be
+    for be in erofs squashfs; do
+        run timeout 60 "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store-$be" unpack -q --backend "$be" "oci:$bad:demo" "$BATS_TEST_TMPDIR/b"
+        [ "$status" -eq 3 ] || fail "$be: status $status: $output"
+        [[ "$output" == *"layer $((n - 1)) "*"diff_id mismatch"* ]] || fail "$be: $output"
+        [ "${#lines[@]}" -eq 1 ] || fail "$be: $output"
+        [ ! -e "$BATS_TEST_TMPDIR/b" ]
+        [ -z "$(ls "$BATS_TEST_TMPDIR/store-$be/images")" ] && [ -z "$(ls "$BATS_TEST_TMPDIR/store-$be/tmp")" ] || fail "$be: images left"
+    done
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
