@@ -8,7 +8,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/xalloc.h"
-#include "imagetool/backend/userns_overlay.h"
+#include "imagetool/backend/overlay_child.h"
 #include "imagetool/store/store.h"
 
 bool rootless_mode(void)
@@ -48,7 +48,7 @@ const struct backend *rootless_backend(const struct backend *wanted)
         return wanted ? wanted : backend_default();
     if (wanted == &backend_copy)
         return &backend_copy;
-    if (!userns_overlay_available()) {
+    if (!overlay_child_user_available()) {
         log_info("%s backend: not root, and this kernel does not let a user mount overlay in a user namespace; "
                  "using copy", wanted ? wanted->name : "default");
         return &backend_copy;

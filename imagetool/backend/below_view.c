@@ -14,22 +14,30 @@
 #include "common/cleanup.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
-#include "imagetool/backend/userns_overlay.h"
+#include "imagetool/backend/overlay_context.h"
+#include "imagetool/backend/overlay_child.h"
 
-static int overlay_of(char **lower, struct error **err)
+/* m: the images' detached mounts (lower's /proc/self/fd paths), or none
+ * for layer dirs; a kernel without "lowerdir+" or that refuses detached
+ * layers gets the view from a child (overlay_child.h) */
+static int overlay_of(char **lower, const struct layer_mounts *m, struct error **err)
 {
-    CLEANUP_CLOSE int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
-    if (fsfd < 0)
-        return error_set(err, errno, "fsopen overlay (the layers below)");
-    for (char **l = lower; *l; l++)
-        if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0)
-            return error_set(err, errno, "overlay of the layers below: lowerdir %s", *l);
-    if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return error_set(err, errno, "overlay of the layers below");
-    int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
-    if (mfd < 0)
-        return error_set(err, errno, "fsmount overlay of the layers below");
-    return mfd;
+    const char *what = "overlay of the layers below";
+    struct overlay_params p = { .lower = lower };
+    CLEANUP_ERROR struct error *first = NULL;
+    if (m->n == 0 || !overlay_child_needed()) {
+        CLEANUP_CLOSE int fsfd = overlay_context(&p, what, NULL, &first);
+        if (fsfd >= 0) {
+            int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+            return mfd < 0 ? error_set(err, errno, "fsmount %s", what) : mfd;
+        }
+        if (first == NULL)
+            return error_set(err, errno, "fsopen overlay (the layers below)");
+        if (first->errnum != EINVAL) /* else an older kernel: a child's mount(2) */
+            return error_move(err, &first);
+    }
+    int mfd = overlay_child_attached(&p, m->fd, m->n, what, first ? NULL : err);
+    return mfd < 0 && first ? error_move(err, &first) : mfd;
 }
 
 /* The lower list as overlayfs takes it: dirs, or the images' mounts. */
@@ -58,7 +66,7 @@ static int view_root(struct layer_below *b, struct error **err)
     if (strv_len(lower) == 1)
         v->root = open(lower[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
     else /* a user's layer cache: the user's own namespaces, user.overlay.* */
-        v->root = geteuid() == 0 ? overlay_of(lower, err) : userns_overlay_view(lower, err);
+        v->root = geteuid() == 0 ? overlay_of(lower, &v->mounts, err) : overlay_child_user_view(lower, err);
     if (v->root < 0 && strv_len(lower) == 1)
         return error_set(err, errno, "open %s", lower[0]);
     return v->root;

@@ -80,7 +80,7 @@ static int setup(enum layer_form form, struct store *s, const struct manifest *m
     if (r == 0 && form == LAYER_EROFS && m->n_layers)
         r = pin_images(s, bundle, images, err);
     if (r == 0)
-        r = overlay_mount(&d, err);
+        r = overlay_mount_layers(&d, lm.fd, lm.n, err);
     layer_mounts_clear(&lm); /* the overlay keeps what it needs */
     overlay_dirs_clear(&d);
     return r;

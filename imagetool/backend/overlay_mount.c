@@ -12,6 +12,8 @@
 #include "common/spec.h"
 #include "common/strv.h"
 #include "common/xalloc.h"
+#include "imagetool/backend/overlay_child.h"
+#include "imagetool/backend/overlay_context.h"
 #include "imagetool/backend/overlay_mount.h"
 
 #define OPTIONS_MAX 4096
@@ -25,46 +27,15 @@ void overlay_dirs_clear(struct overlay_dirs *d)
     memset(d, 0, sizeof(*d));
 }
 
-/* The kernel's own explanation, queued on the fs context ("e overlayfs: ..."). */
-static char *context_message(int fsfd)
+/* 1 when this kernel has no fsopen or no "lowerdir+" (EINVAL; *err then
+ * says what the kernel said), so the caller falls back to mount(2). */
+static int mount_new_api(const struct overlay_dirs *d, bool *explained, struct error **err)
 {
-    char buf[512];
-    ssize_t n = read(fsfd, buf, sizeof(buf) - 1);
-    if (n <= 2)
-        return NULL;
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    return xstrdup(buf + 2);
-}
-
-static int context_error(int fsfd, const char *what, const char *arg, const char *rootfs, struct error **err)
-{
-    int e = errno;
-    CLEANUP_FREE char *msg = context_message(fsfd);
-    if (msg)
-        return error_set(err, e, "mount overlay on %s: %s %s: %s", rootfs, what, arg ? arg : "", msg);
-    return error_set(err, e, "mount overlay on %s: %s %s", rootfs, what, arg ? arg : "");
-}
-
-/* Returns 1 when this kernel lacks the API or "lowerdir+", so the caller falls back. */
-static int mount_new_api(const struct overlay_dirs *d, struct error **err)
-{
-    CLEANUP_CLOSE int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
+    struct overlay_params p = { .lower = d->lower, .upper = d->upper, .work = d->work };
+    CLEANUP_FREE char *what = xasprintf("mount overlay on %s", d->rootfs);
+    CLEANUP_CLOSE int fsfd = overlay_context(&p, what, explained, err);
     if (fsfd < 0)
-        return errno == ENOSYS ? 1 : error_set(err, errno, "fsopen overlay");
-    for (char **l = d->lower; *l; l++) {
-        if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
-            if (errno == EINVAL && l == d->lower)
-                return 1;
-            return context_error(fsfd, "lowerdir", *l, d->rootfs, err);
-        }
-    }
-    if (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", d->upper, 0) < 0)
-        return context_error(fsfd, "upperdir", d->upper, d->rootfs, err);
-    if (fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", d->work, 0) < 0)
-        return context_error(fsfd, "workdir", d->work, d->rootfs, err);
-    if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return context_error(fsfd, "create", NULL, d->rootfs, err);
+        return errno == ENOSYS || errno == EINVAL ? 1 : -1;
     CLEANUP_CLOSE int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
     if (mfd < 0)
         return error_set(err, errno, "fsmount overlay for %s", d->rootfs);
@@ -75,15 +46,7 @@ static int mount_new_api(const struct overlay_dirs *d, struct error **err)
 
 static int mount_legacy(const struct overlay_dirs *d, struct error **err)
 {
-    size_t len = 0;
-    for (char **l = d->lower; *l; l++)
-        len += strlen(*l) + 1;
-    CLEANUP_FREE char *lower = xcalloc(1, len + 1);
-    for (char **l = d->lower; *l; l++) {
-        if (l != d->lower)
-            strcat(lower, ":");
-        strcat(lower, *l);
-    }
+    CLEANUP_FREE char *lower = overlay_lower_list(d->lower);
     CLEANUP_FREE char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, d->upper, d->work);
     if (strlen(opts) >= OPTIONS_MAX)
         return error_setc(err, EXIT_FAIL, 0, "mount overlay on %s: %zu layers do not fit in mount options",
@@ -95,8 +58,35 @@ static int mount_legacy(const struct overlay_dirs *d, struct error **err)
 
 int overlay_mount(const struct overlay_dirs *d, struct error **err)
 {
-    int r = mount_new_api(d, err);
-    return r == 1 ? mount_legacy(d, err) : r;
+    CLEANUP_ERROR struct error *first = NULL;
+    bool explained = false;
+    int r = mount_new_api(d, &explained, &first);
+    if (r != 1)
+        return r < 0 ? error_move(err, &first) : 0;
+    CLEANUP_ERROR struct error *legacy = NULL;
+    if (mount_legacy(d, &legacy) == 0)
+        return 0;
+    /* the new API's error says more where the kernel explained it */
+    return error_move(err, explained ? &first : &legacy);
+}
+
+int overlay_mount_layers(const struct overlay_dirs *d, const int *layer_fds, size_t n, struct error **err)
+{
+    CLEANUP_ERROR struct error *first = NULL;
+    if (n == 0 || !overlay_child_needed()) {
+        if (overlay_mount(d, &first) == 0)
+            return 0;
+        if (n == 0 || first->errnum != EINVAL)
+            return error_move(err, &first);
+    }
+    struct overlay_params p = { .lower = d->lower, .upper = d->upper, .work = d->work };
+    CLEANUP_FREE char *what = xasprintf("mount overlay on %s", d->rootfs);
+    CLEANUP_CLOSE int mfd = overlay_child_attached(&p, layer_fds, n, what, first ? NULL : err);
+    if (mfd < 0)
+        return first ? error_move(err, &first) : -1;
+    if (move_mount(mfd, "", AT_FDCWD, d->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        return error_set(err, errno, "move_mount overlay to %s", d->rootfs);
+    return 0;
 }
 
 void overlay_dir_names(const char *bundle, struct overlay_dirs *d)

@@ -3,6 +3,7 @@
 #define IMAGETOOL_BACKEND_OVERLAY_MOUNT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/error.h"
 #include "imagetool/image/image.h"
@@ -17,6 +18,10 @@ struct overlay_dirs {
  * 6.8+), so the count is not bounded by mount(2)'s one-page option string;
  * older kernels get mount(2). */
 int overlay_mount(const struct overlay_dirs *d, struct error **err);
+/* The same over layer images' detached mounts (d->lower: their
+ * /proc/self/fd paths, layer_fds in the same order): a kernel whose
+ * overlayfs refuses detached layers gets it made in a child (overlay_child.h). */
+int overlay_mount_layers(const struct overlay_dirs *d, const int *layer_fds, size_t n, struct error **err);
 void overlay_dirs_clear(struct overlay_dirs *d);
 /* BUNDLE/.overlay/{upper,work} and BUNDLE/rootfs, named in d. */
 void overlay_dir_names(const char *bundle, struct overlay_dirs *d);

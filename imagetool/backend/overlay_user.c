@@ -19,7 +19,7 @@
 #include "common/xalloc.h"
 #include "imagetool/backend/backend.h"
 #include "imagetool/backend/overlay_mount.h"
-#include "imagetool/backend/userns_overlay.h"
+#include "imagetool/backend/overlay_child.h"
 
 #define LOWER_LIST "lower"
 #define MOUNT_DATA_MAX 4095 /* mount(2) takes one page of options */
@@ -99,7 +99,7 @@ static int user_open_view(const char *bundle, struct error **err)
     if (read_lower_list(bundle, &lower, err) < 0)
         return -1;
     if (strv_len(lower) > 1)
-        return userns_overlay_view(lower, err);
+        return overlay_child_user_view(lower, err);
     int fd = open(lower[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
     return fd < 0 ? error_set(err, errno, "open %s", lower[0]) : fd;
 }

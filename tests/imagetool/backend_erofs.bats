@@ -9,6 +9,7 @@
 load ../lib/helpers
 load unpack_helpers
 load layer-helpers
+load ../lib/vm
 
 ef_unpack() {
     it_unpack --backend erofs "$@"
@@ -239,4 +240,50 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
     [ "$(jq -r .backend "$BATS_TEST_TMPDIR/b/.imagetool.json")" = erofs ]
     "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/b"
     no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+@test "erofs: on a kernel that mounts no file (Debian 12's 6.1, in the VM) the images mount through loop devices, and rm-bundle releases them" {
+    require_vm
+    local mods img copies=() m
+    # shellcheck disable=SC2086
+    mods=$(vm_modules $VM_LAYER_MODULES)
+    [ "$(grep -c '\.ko$' <<<"$mods")" = 6 ] || skip "the VM kernel lacks a module: $mods"
+    img=$(demo_image)
+    for m in $mods; do copies+=(--copy "$m"); done
+    {
+        printf 'IT=%s IMG=%s\n' "$IMAGETOOL" "$img"
+        printf 'for m in %s; do insmod $m || echo "R: insmod-failed=$m"; done\n' "$(echo $mods)"
+        cat <<'PAYLOAD'
+echo "R: kernel=$(uname -r)"
+$IT --store /tmp/s unpack "oci:$IMG:demo" /tmp/b >/tmp/out 2>&1; echo "R: unpack=$?"
+echo "R: said=$(tr '\n' ' ' </tmp/out)"
+grep -q '"backend": *"erofs"' /tmp/b/.imagetool.json; echo "R: backend-erofs=$?"
+echo "R: loops=$(cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -c '^/tmp/s/images/.*\.erofs$')"
+echo "R: overlay=$(grep -c ' /tmp/b/rootfs overlay ' /proc/mounts)"
+$IT --store /tmp/s unpack -q --backend erofs "oci:$IMG:demo" /tmp/b2; echo "R: second=$?"
+$IT --store /tmp/s unpack -q --backend copy "oci:$IMG:demo" /tmp/c; echo "R: copy=$?"
+tree() { (cd "$1" && find . ! -type d -exec stat -c '%n %f %u %g %s' {} + | sort && find . -type d -exec stat -c '%n %f %u %g' {} + | sort && find . -type f -exec md5sum {} + | sort) | md5sum; }
+[ "$(tree /tmp/b/rootfs)" = "$(tree /tmp/c/rootfs)" ] && [ "$(tree /tmp/b2/rootfs)" = "$(tree /tmp/c/rootfs)" ]
+echo "R: same-tree=$?"
+$IT rm-bundle /tmp/b; echo "R: rm=$?"
+$IT rm-bundle /tmp/b2; echo "R: rm2=$?"
+echo "R: loops-left=$(cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -c /tmp/s/)"
+echo "R: mounts-left=$(grep -c ' /tmp/b' /proc/mounts)"
+PAYLOAD
+    } >"$BATS_TEST_TMPDIR/payload"
+    vm_run --timeout 240 --copy "$IMAGETOOL" --copy "$(vm_dlopened libarchive.so.13)" --copy "$(vm_dlopened libisal.so.2)" \
+        --copy "$img" "${copies[@]}" "$BATS_TEST_TMPDIR/payload"
+    [[ "$(vm_result kernel)" == 6.1.* ]] || skip "the VM kernel is $(vm_result kernel), not one that refuses files"
+    [ -z "$(vm_result insmod-failed)" ]
+    [ "$(vm_result unpack)" = 0 ]
+    [[ "$(vm_result said)" == *"(erofs backend)"* ]]
+    [ "$(vm_result backend-erofs)" = 0 ]
+    [ "$(vm_result loops)" -ge 1 ]
+    [ "$(vm_result overlay)" = 1 ]
+    [ "$(vm_result second)" = 0 ]
+    [ "$(vm_result copy)" = 0 ]
+    [ "$(vm_result same-tree)" = 0 ]
+    [ "$(vm_result rm)" = 0 ] && [ "$(vm_result rm2)" = 0 ]
+    [ "$(vm_result loops-left)" = 0 ]
+    [ "$(vm_result mounts-left)" = 0 ]
 }

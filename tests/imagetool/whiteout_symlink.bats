@@ -9,6 +9,7 @@
 load ../lib/helpers
 load unpack_helpers
 load security_helpers
+load ../lib/vm
 
 # whiteout_image: the two-layer image above on top of the demo image; prints its OCI layout dir.
 whiteout_image() {
@@ -97,4 +98,41 @@ mounted_tree() {
         [ -z "$(ls "$BATS_TEST_TMPDIR/store-$be/images")" ] && [ -z "$(ls "$BATS_TEST_TMPDIR/store-$be/tmp")" ] || fail "$be: images left"
     done
     no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
+@test "whiteout below a symlink: on Debian 12's kernel (6.1, in the VM) every backend gives the rule's tree (the view of the layers below: images attached in a child)" {
+    require_vm
+    local mods img copies=() m
+    # shellcheck disable=SC2086
+    mods=$(vm_modules $VM_LAYER_MODULES)
+    [ "$(grep -c '\.ko$' <<<"$mods")" = 6 ] || skip "the VM kernel lacks a module: $mods"
+    img=$(whiteout_image)
+    for m in $mods; do copies+=(--copy "$m"); done
+    {
+        printf 'IT=%s IMG=%s\n' "$IMAGETOOL" "$img"
+        printf 'for m in %s; do insmod $m || echo "R: insmod-failed=$m"; done\n' "$(echo $mods)"
+        cat <<'PAYLOAD'
+echo "R: kernel=$(uname -r)"
+for be in erofs squashfs overlay copy; do
+    $IT --store /tmp/s unpack -q --backend $be "oci:$IMG:demo" /tmp/$be 2>/tmp/err-$be
+    rc=$? r=/tmp/$be/rootfs
+    echo "R: $be=$rc lnk=$(stat -c %F $r/lnk 2>/dev/null) target=$(readlink $r/lnk) data=$(ls $r/data | tr '\n' ' ')"
+    echo "R: $be-err=$(tr '\n' ' ' </tmp/err-$be)"
+done
+for be in erofs squashfs overlay copy; do $IT rm-bundle /tmp/$be || echo "R: rm-failed=$be"; done
+echo "R: mounts-left=$(grep -c ' /tmp/s\| /tmp/erofs\| /tmp/squashfs\| /tmp/overlay' /proc/mounts)"
+echo "R: loops-left=$(cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -c /tmp/s/)"
+PAYLOAD
+    } >"$BATS_TEST_TMPDIR/payload"
+    vm_run --timeout 300 --copy "$IMAGETOOL" --copy "$(vm_dlopened libarchive.so.13)" --copy "$(vm_dlopened libisal.so.2)" \
+        --copy "$(vm_dlopened libsquashfs.so.1)" --copy "$img" "${copies[@]}" "$BATS_TEST_TMPDIR/payload"
+    [[ "$(vm_result kernel)" == 6.1.* ]] || skip "the VM kernel is $(vm_result kernel), not 6.1"
+    [ -z "$(vm_result insmod-failed)" ]
+    local be
+    for be in erofs squashfs overlay copy; do
+        [ "$(vm_result "$be")" = "0 lnk=symbolic link target=/data data=y " ] || fail "$be: $(vm_result "$be") $(vm_result "$be-err")"
+    done
+    [ -z "$(vm_result rm-failed)" ]
+    [ "$(vm_result mounts-left)" = 0 ]
+    [ "$(vm_result loops-left)" = 0 ]
 }

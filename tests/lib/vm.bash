@@ -33,3 +33,17 @@ vm_dlopened() {
 vm_result() {
     echo "$output" | sed -n "s/^R: $1=//p" | tr -d '\r'
 }
+
+# vm_modules NAME...: the paths of the VM kernel's modules NAME.ko, for
+# --copy and insmod in the payload (the initramfs has no modprobe).
+vm_modules() {
+    local kver m
+    kver=$(basename "$(ls /boot/vmlinuz-* | sort -V | tail -n1)")
+    kver=${kver#vmlinuz-}
+    for m in "$@"; do
+        find "/lib/modules/$kver/kernel" -name "$m.ko" | head -1
+    done
+}
+
+# The modules the layer-image and overlay backends need (erofs needs crc32c).
+VM_LAYER_MODULES="crc32c_generic libcrc32c erofs squashfs loop overlay"
