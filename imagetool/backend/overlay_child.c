@@ -83,19 +83,9 @@ static int scratch(void)
 /* "lowerdir+" each (Linux 6.8+) */
 static int overlay_new_api(const struct job *j, const char *upper, const char *work)
 {
-    CLEANUP_CLOSE int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
+    struct overlay_params p = { .lower = j->lower, .upper = upper, .work = work, .userxattr = j->user };
+    CLEANUP_CLOSE int fsfd = overlay_context_create(&p, NULL);
     if (fsfd < 0)
-        return -1;
-    int r = 0;
-    for (char *const *l = j->lower; r == 0 && *l; l++)
-        r = fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0);
-    if (r == 0 && upper)
-        r = fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0);
-    if (r == 0 && work)
-        r = fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0);
-    if (r == 0 && j->user)
-        r = fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0);
-    if (r < 0 || fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return -1;
     return fsmount(fsfd, FSMOUNT_CLOEXEC, upper ? 0 : MOUNT_ATTR_RDONLY);
 }

@@ -46,8 +46,7 @@ static int set(int fsfd, const char *key, const char *value)
     return fsconfig(fsfd, FSCONFIG_SET_STRING, key, value, 0);
 }
 
-/* -1 with errno and *msg (the kernel's words or NULL). */
-static int create(const struct overlay_params *p, char **msg)
+int overlay_context_create(const struct overlay_params *p, char **msg)
 {
     int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
     if (fsfd < 0)
@@ -66,7 +65,8 @@ static int create(const struct overlay_params *p, char **msg)
     if (r == 0)
         return fsfd;
     int e = errno;
-    *msg = context_message(fsfd);
+    if (msg)
+        *msg = context_message(fsfd);
     close(fsfd);
     errno = e;
     return -1;
@@ -75,7 +75,7 @@ static int create(const struct overlay_params *p, char **msg)
 int overlay_context(const struct overlay_params *p, const char *what, bool *explained, struct error **err)
 {
     CLEANUP_FREE char *msg = NULL;
-    int fsfd = create(p, &msg);
+    int fsfd = overlay_context_create(p, &msg);
     if (explained)
         *explained = msg != NULL;
     if (fsfd >= 0 || errno == ENOSYS)

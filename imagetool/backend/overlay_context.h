@@ -23,6 +23,11 @@ struct overlay_params {
  * longer than 256 bytes, so one "lowerdir" list does not fit there. */
 int overlay_context(const struct overlay_params *p, const char *what, bool *explained, struct error **err);
 
+/* The same, without words: -1 with errno, *msg the kernel's explanation
+ * or NULL; msg NULL asks for none and nothing is allocated (a forked
+ * child of a threaded process may call it). */
+int overlay_context_create(const struct overlay_params *p, char **msg);
+
 /* dirs joined with ':' for mount(2)'s "lowerdir=", ':' ',' and '\\' escaped */
 char *overlay_lower_list(char *const *lower);
 

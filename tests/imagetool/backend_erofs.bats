@@ -244,17 +244,8 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
 
 @test "erofs: on a kernel that mounts no file (Debian 12's 6.1, in the VM) the images mount through loop devices, and rm-bundle releases them" {
     require_vm
-    local mods img copies=() m
-    # shellcheck disable=SC2086
-    mods=$(vm_modules $VM_LAYER_MODULES)
-    [ "$(grep -c '\.ko$' <<<"$mods")" = 6 ] || skip "the VM kernel lacks a module: $mods"
-    img=$(demo_image)
-    for m in $mods; do copies+=(--copy "$m"); done
-    {
-        printf 'IT=%s IMG=%s\n' "$IMAGETOOL" "$img"
-        printf 'for m in %s; do insmod $m || echo "R: insmod-failed=$m"; done\n' "$(echo $mods)"
-        cat <<'PAYLOAD'
-echo "R: kernel=$(uname -r)"
+    vm_unpack_payload "$(demo_image)" "$BATS_TEST_TMPDIR/payload"
+    cat >>"$BATS_TEST_TMPDIR/payload" <<'PAYLOAD'
 $IT --store /tmp/s unpack "oci:$IMG:demo" /tmp/b >/tmp/out 2>&1; echo "R: unpack=$?"
 echo "R: said=$(tr '\n' ' ' </tmp/out)"
 grep -q '"backend": *"erofs"' /tmp/b/.imagetool.json; echo "R: backend-erofs=$?"
@@ -270,11 +261,8 @@ $IT rm-bundle /tmp/b2; echo "R: rm2=$?"
 echo "R: loops-left=$(cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -c /tmp/s/)"
 echo "R: mounts-left=$(grep -c ' /tmp/b' /proc/mounts)"
 PAYLOAD
-    } >"$BATS_TEST_TMPDIR/payload"
-    vm_run --timeout 240 --copy "$IMAGETOOL" --copy "$(vm_dlopened libarchive.so.13)" --copy "$(vm_dlopened libisal.so.2)" \
-        --copy "$img" "${copies[@]}" "$BATS_TEST_TMPDIR/payload"
-    [[ "$(vm_result kernel)" == 6.1.* ]] || skip "the VM kernel is $(vm_result kernel), not one that refuses files"
-    [ -z "$(vm_result insmod-failed)" ]
+    vm_run --timeout 240 "${VM_UNPACK_COPIES[@]}" "$BATS_TEST_TMPDIR/payload"
+    vm_is_debian12_kernel
     [ "$(vm_result unpack)" = 0 ]
     [[ "$(vm_result said)" == *"(erofs backend)"* ]]
     [ "$(vm_result backend-erofs)" = 0 ]

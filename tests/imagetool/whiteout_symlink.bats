@@ -102,17 +102,8 @@ mounted_tree() {
 
 @test "whiteout below a symlink: on Debian 12's kernel (6.1, in the VM) every backend gives the rule's tree (the view of the layers below: images attached in a child)" {
     require_vm
-    local mods img copies=() m
-    # shellcheck disable=SC2086
-    mods=$(vm_modules $VM_LAYER_MODULES)
-    [ "$(grep -c '\.ko$' <<<"$mods")" = 6 ] || skip "the VM kernel lacks a module: $mods"
-    img=$(whiteout_image)
-    for m in $mods; do copies+=(--copy "$m"); done
-    {
-        printf 'IT=%s IMG=%s\n' "$IMAGETOOL" "$img"
-        printf 'for m in %s; do insmod $m || echo "R: insmod-failed=$m"; done\n' "$(echo $mods)"
-        cat <<'PAYLOAD'
-echo "R: kernel=$(uname -r)"
+    vm_unpack_payload "$(whiteout_image)" "$BATS_TEST_TMPDIR/payload"
+    cat >>"$BATS_TEST_TMPDIR/payload" <<'PAYLOAD'
 for be in erofs squashfs overlay copy; do
     $IT --store /tmp/s unpack -q --backend $be "oci:$IMG:demo" /tmp/$be 2>/tmp/err-$be
     rc=$? r=/tmp/$be/rootfs
@@ -123,11 +114,8 @@ for be in erofs squashfs overlay copy; do $IT rm-bundle /tmp/$be || echo "R: rm-
 echo "R: mounts-left=$(grep -c ' /tmp/s\| /tmp/erofs\| /tmp/squashfs\| /tmp/overlay' /proc/mounts)"
 echo "R: loops-left=$(cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -c /tmp/s/)"
 PAYLOAD
-    } >"$BATS_TEST_TMPDIR/payload"
-    vm_run --timeout 300 --copy "$IMAGETOOL" --copy "$(vm_dlopened libarchive.so.13)" --copy "$(vm_dlopened libisal.so.2)" \
-        --copy "$(vm_dlopened libsquashfs.so.1)" --copy "$img" "${copies[@]}" "$BATS_TEST_TMPDIR/payload"
-    [[ "$(vm_result kernel)" == 6.1.* ]] || skip "the VM kernel is $(vm_result kernel), not 6.1"
-    [ -z "$(vm_result insmod-failed)" ]
+    vm_run --timeout 300 "${VM_UNPACK_COPIES[@]}" "$BATS_TEST_TMPDIR/payload"
+    vm_is_debian12_kernel
     local be
     for be in erofs squashfs overlay copy; do
         [ "$(vm_result "$be")" = "0 lnk=symbolic link target=/data data=y " ] || fail "$be: $(vm_result "$be") $(vm_result "$be-err")"

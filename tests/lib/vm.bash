@@ -45,5 +45,29 @@ vm_modules() {
     done
 }
 
-# The modules the layer-image and overlay backends need (erofs needs crc32c).
-VM_LAYER_MODULES="crc32c_generic libcrc32c erofs squashfs loop overlay"
+# vm_unpack_payload IMG PAYLOAD: the start of a payload that unpacks the OCI
+# layout IMG with imagetool's backends in the VM: IT and IMG set, the
+# modules the layer-image and overlay backends need loaded (erofs needs
+# crc32c), "R: kernel=" told; skips when the VM kernel lacks one. Sets
+# VM_UNPACK_COPIES: the --copy arguments for vm_run (imagetool, the
+# libraries it loads at run time, IMG, the modules).
+vm_unpack_payload() {
+    local img=$1 payload=$2 mods m
+    mods=$(vm_modules crc32c_generic libcrc32c erofs squashfs loop overlay)
+    [ "$(grep -c '\.ko$' <<<"$mods")" = 6 ] || skip "the VM kernel lacks a module: $mods"
+    VM_UNPACK_COPIES=(--copy "$IMAGETOOL" --copy "$img")
+    for m in $mods; do VM_UNPACK_COPIES+=(--copy "$m"); done
+    for m in libarchive.so.13 libisal.so.2 libsquashfs.so.1; do VM_UNPACK_COPIES+=(--copy "$(vm_dlopened "$m")"); done
+    {
+        printf 'IT=%s IMG=%s\n' "$IMAGETOOL" "$img"
+        printf 'for m in %s; do insmod $m || echo "R: insmod-failed=$m"; done\n' "$(echo $mods)"
+        echo 'echo "R: kernel=$(uname -r)"'
+    } >"$payload"
+}
+
+# vm_is_debian12_kernel: the VM booted a 6.1 kernel and loaded the modules
+# (else skip: the test is about that kernel).
+vm_is_debian12_kernel() {
+    [[ "$(vm_result kernel)" == 6.1.* ]] || skip "the VM kernel is $(vm_result kernel), not 6.1"
+    [ -z "$(vm_result insmod-failed)" ] || fail "insmod failed: $(vm_result insmod-failed)"
+}
