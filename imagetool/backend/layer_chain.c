@@ -210,11 +210,25 @@ static int walk_images(struct store *s, const struct manifest *m, const struct i
     return r;
 }
 
+/* Threads pay only with two layers or more to convert (a further bundle
+ * of an image in the store converts none: no thread is started). */
+static bool worth_threads(struct store *s, const struct image_config *c, enum layer_form form)
+{
+    if (form == LAYER_DIR || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return false;
+    CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids);
+    const char *suffix = form == LAYER_EROFS ? EROFS_SUFFIX : SQUASHFS_SUFFIX;
+    size_t missing = 0;
+    for (size_t i = 0; chain[i] && missing < 2; i++)
+        missing += !store_layer_image_cached(s, chain[i], suffix);
+    return missing >= 2;
+}
+
 int layer_chain_ensure(struct store *s, const struct manifest *m, const struct image_config *c, enum layer_form form,
                        layer_wait_fn wait, void *ctx, char ***bottom_first, struct error **err)
 {
     struct store_made made = { 0 };
-    bool parallel = form != LAYER_DIR && m->n_layers > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+    bool parallel = m->n_layers > 1 && worth_threads(s, c, form);
     int r = parallel ? walk_images(s, m, c, form, wait, ctx, &made, bottom_first, err)
                      : walk(s, m, c, form, wait, ctx, &made, bottom_first, err);
     if (r < 0) {

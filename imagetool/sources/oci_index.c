@@ -124,6 +124,14 @@ static void tell_blob(const struct import_opts *o, const char *digest)
         o->watch->blob(o->watch->ctx, digest);
 }
 
+static bool all_blobs_stored(struct store *s, const struct manifest *m)
+{
+    bool all = store_has_blob(s, m->config.digest);
+    for (size_t i = 0; all && i < m->n_layers; i++)
+        all = store_has_blob(s, m->layers[i].digest);
+    return all;
+}
+
 static int store_image_blobs(struct store *s, const struct blob_provider *bp, const struct manifest *m,
                              const struct import_opts *o, struct error **err)
 {
@@ -148,10 +156,15 @@ static int import_entry(struct store *s, const struct blob_provider *bp, struct 
         return -1;
     if (manifest_parse(json, len, &m, err) < 0)
         return error_prefix(err, "manifest %s", e->d.digest);
-    if (o->watch)
+    /* a store that has every blob already makes the import instant: no
+     * pipeline to start (a further bundle starts no thread) */
+    struct import_opts quiet = *o;
+    if (!o->watch || all_blobs_stored(s, &m))
+        quiet.watch = NULL;
+    else
         o->watch->manifest(o->watch->ctx, json, len);
     char digest[DIGEST_STR_LEN + 1];
-    int r = store_image_blobs(s, bp, &m, o, err);
+    int r = store_image_blobs(s, bp, &m, &quiet, err);
     if (r == 0)
         r = store_put_blob(s, json, len, e->d.digest, digest, err);
     const char *ref = tag ? tag : e->ref_name;

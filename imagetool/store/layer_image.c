@@ -32,6 +32,12 @@ static int convert_to(struct store *s, const struct store_layer *l, store_layer_
     return 0;
 }
 
+bool store_layer_image_cached(struct store *s, const char *key, const char *suffix)
+{
+    CLEANUP_FREE char *final = xasprintf("%s/" STORE_IMAGES_DIR "/%s.%s", s->root, digest_hex(key), suffix);
+    return is_file(final);
+}
+
 int store_layer_image_ensure(struct store *s, const struct store_layer *l, const char *suffix,
                              store_layer_convert_fn convert, struct store_made *made, char **path_out,
                              struct error **err)

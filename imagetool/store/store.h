@@ -126,6 +126,8 @@ int store_layer_ensure(struct store *s, const struct store_layer *l, struct stor
  * a new one's under tmp/ added to made. */
 typedef int (*store_layer_convert_fn)(int blob_fd, const char *diff_id, struct layer_below *below, const char *path,
                                       struct error **err);
+/* Whether the cache has the image of key (a chain id) already. */
+bool store_layer_image_cached(struct store *s, const char *key, const char *suffix);
 int store_layer_image_ensure(struct store *s, const struct store_layer *l, const char *suffix,
                              store_layer_convert_fn convert, struct store_made *made, char **path_out,
                              struct error **err);

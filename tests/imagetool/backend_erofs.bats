@@ -275,3 +275,14 @@ PAYLOAD
     [ "$(vm_result loops-left)" = 0 ]
     [ "$(vm_result mounts-left)" = 0 ]
 }
+
+@test "erofs: a further bundle of an image in the store starts no thread and no process (nothing to import or convert)" {
+    local ref="oci:$(demo_image):demo"
+    ef_unpack "$ref" "$BATS_TEST_TMPDIR/first"
+    ASAN_OPTIONS="${SANITIZE:+detect_leaks=0}" strace -f -qq -e trace=clone,clone3,fork,vfork -o "$BATS_TEST_TMPDIR/trace" \
+        "$IMAGETOOL" --store "$BATS_TEST_TMPDIR/store" unpack -q --backend erofs "$ref" "$BATS_TEST_TMPDIR/second"
+    [ ! -s "$BATS_TEST_TMPDIR/trace" ] || fail "$(cat "$BATS_TEST_TMPDIR/trace")"
+    [ -x "$BATS_TEST_TMPDIR/second/rootfs/bin/busybox" ]
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/first"
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/second"
+}
