@@ -415,3 +415,15 @@ without_library() {
     shift
     unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' _ "$lib" "$@"
 }
+
+# gc_keeps_images_of WHY STORE BUNDLE: with the image's name gone, gc keeps
+# the images BUNDLE mounts and says WHY; then BUNDLE is removed.
+gc_keeps_images_of() {
+    local why=$1 store=$2 b=$3
+    "$IMAGETOOL" --store "$store" rm "$(jq -r '.manifests[0].digest' "$store/index.json")"
+    "$IMAGETOOL" --store "$store" gc 2>"$BATS_TEST_TMPDIR/gc.err"
+    grep -q "$why" "$BATS_TEST_TMPDIR/gc.err" || fail "gc did not say '$why': $(cat "$BATS_TEST_TMPDIR/gc.err")"
+    [ -n "$(ls "$store/images")" ]
+    cat "$b/rootfs/etc/issue" >/dev/null
+    "$IMAGETOOL" rm-bundle "$b"
+}
