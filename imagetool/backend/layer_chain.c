@@ -81,6 +81,7 @@ struct waiting_below {
     char **lower;
     struct below_view v;
     bool made;
+    bool below_stopped; /* a layer below was never made: wait said stop there */
 };
 
 /* How many layers from the bottom are made; waits until those below
@@ -105,8 +106,10 @@ static int waiting_root(struct layer_below *b, struct error **err)
     struct waiting_below *wb = (struct waiting_below *)b;
     if (!wb->made) {
         size_t n = made_below(wb->w, wb->layer);
-        if (n < wb->layer)
+        if (n < wb->layer) {
+            wb->below_stopped = wb->w->jobs[n].err == NULL;
             return error_setc(err, EXIT_FAIL, 0, "layer %zu below was not made", n + 1);
+        }
         for (size_t k = 0; k < n; k++)
             strv_append(&wb->lower, wb->w->jobs[k].path);
         below_view_init(&wb->v, wb->lower, true);
@@ -140,6 +143,10 @@ static void run_job(struct pwalk *w, size_t i)
                                  .chain_id = w->chain[i], .below = i ? &wb.base : NULL };
         if (ensure_one(w->s, &l, w->form, &made, &path, &err) < 0)
             error_prefix(&err, "layer %zu (%s)", i + 1, w->m->layers[i].digest);
+        if (err && wb.below_stopped) { /* a stop below, not a failure here */
+            error_free(TAKE_PTR(err));
+            go = false;
+        }
         if (wb.made)
             below_view_clear(&wb.v);
         strv_free(wb.lower);
