@@ -98,6 +98,14 @@ static void blob_opened(void *ctx, const char *digest, int fd)
     pthread_mutex_unlock(&u->mu);
 }
 
+bool unpack_progress_wanted(bool quiet)
+{
+    struct progress *p = progress_new(quiet, -1);
+    bool live = !quiet && progress_is_live(p);
+    progress_free(p);
+    return live;
+}
+
 struct unpack_progress *unpack_progress_start(struct store *s, const struct manifest *m, bool quiet, int tty)
 {
     struct progress *p = progress_new(quiet, tty);

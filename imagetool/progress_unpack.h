@@ -18,6 +18,8 @@ struct unpack_progress;
 /* NULL (nothing to show) when quiet or stderr is not a terminal; tty as
  * for progress_new. Watches s until unpack_progress_end. */
 struct unpack_progress *unpack_progress_start(struct store *s, const struct manifest *m, bool quiet, int tty);
+/* Whether unpack_progress_start would show anything (stderr a terminal). */
+bool unpack_progress_wanted(bool quiet);
 /* Final lines (ok: done or cached; else the layer being read failed);
  * stops watching and frees. NULL is fine. */
 void unpack_progress_end(struct unpack_progress *u, bool ok);

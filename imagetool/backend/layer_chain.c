@@ -218,10 +218,11 @@ static int walk_images(struct store *s, const struct manifest *m, const struct i
 }
 
 /* Threads pay only with two layers or more to convert (a further bundle
- * of an image in the store converts none: no thread is started). */
+ * of an image in the store converts none: no thread is started); unpack's
+ * live progress shows one layer at a time, so with it the layers go so. */
 static bool worth_threads(struct store *s, const struct image_config *c, enum layer_form form)
 {
-    if (form == LAYER_DIR || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    if (form == LAYER_DIR || sysconf(_SC_NPROCESSORS_ONLN) < 2 || store_blobs_watched(s))
         return false;
     CLEANUP_STRV char **chain = image_chain_ids(c->diff_ids);
     const char *suffix = form == LAYER_EROFS ? EROFS_SUFFIX : SQUASHFS_SUFFIX;

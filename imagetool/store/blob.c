@@ -199,6 +199,11 @@ void store_watch_blobs(struct store *s, store_blob_watch_fn fn, void *ctx)
     s->watch_ctx = ctx;
 }
 
+bool store_blobs_watched(const struct store *s)
+{
+    return s->watch != NULL;
+}
+
 int store_blob_read(struct store *s, const char *digest, char **buf, size_t *len, struct error **err)
 {
     CLEANUP_CLOSE int fd = store_blob_open(s, digest, err);

@@ -68,6 +68,9 @@ int store_blob_read(struct store *s, const char *digest, char **buf, size_t *len
  * stops it. */
 typedef void (*store_blob_watch_fn)(void *ctx, const char *digest, int fd);
 void store_watch_blobs(struct store *s, store_blob_watch_fn fn, void *ctx);
+/* Someone follows the blobs opened (a walk then reads one layer at a time,
+ * as the progress shows them). */
+bool store_blobs_watched(const struct store *s);
 
 /* Image names in index.json (annotation org.opencontainers.image.ref.name
  * holds the full normalised name, e.g. "docker.io/library/busybox:latest"). */
