@@ -158,13 +158,13 @@ static int import_entry(struct store *s, const struct blob_provider *bp, struct 
         return error_prefix(err, "manifest %s", e->d.digest);
     /* a store that has every blob already makes the import instant: no
      * pipeline to start (a further bundle starts no thread) */
-    struct import_opts quiet = *o;
+    struct import_opts watched = *o;
     if (!o->watch || all_blobs_stored(s, &m))
-        quiet.watch = NULL;
+        watched.watch = NULL;
     else
         o->watch->manifest(o->watch->ctx, json, len);
     char digest[DIGEST_STR_LEN + 1];
-    int r = store_image_blobs(s, bp, &m, &quiet, err);
+    int r = store_image_blobs(s, bp, &m, &watched, err);
     if (r == 0)
         r = store_put_blob(s, json, len, e->d.digest, digest, err);
     const char *ref = tag ? tag : e->ref_name;
