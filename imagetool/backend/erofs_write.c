@@ -121,9 +121,18 @@ static int pwrite_all(struct ef_writer *w, const void *p, size_t len, uint64_t a
 
 static int ef_writer_open(const char *path, void **out_w, struct error **err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* The store made the file, empty. No O_TRUNC: on ext4 a truncated file
+     * is written back in full when it is closed (auto_da_alloc), ahead of
+     * the one syncfs that makes the import durable. */
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
-        return error_set(err, errno, "create %s", path);
+        return error_set(err, errno, "open %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_size != 0) {
+        int e = errno;
+        close(fd);
+        return error_set(err, e, "erofs: %s is not a new empty file", path);
+    }
     struct ef_writer *w = xcalloc(1, sizeof(*w));
     w->fd = fd;
     w->buf = xmalloc(EF_BUF);
