@@ -101,12 +101,15 @@ int layer_apply(int blob_fd, int target_dirfd, const char *diff_id, enum whiteou
     return layer_apply_with(blob_fd, target_dirfd, diff_id, mode, NULL, err);
 }
 
+static int apply_full(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode,
+                      struct layer_rootless *rootless, struct layer_below *below, struct error **err);
+
 /* Not root and no set given: this one layer is the whole job. */
 static int apply_rootless_alone(int blob_fd, int target_dirfd, const char *diff_id, enum whiteout_mode mode,
-                                struct error **err)
+                                struct layer_below *below, struct error **err)
 {
     struct layer_rootless *r = layer_rootless_new();
-    int rc = layer_apply_with(blob_fd, target_dirfd, diff_id, mode, r, err);
+    int rc = apply_full(blob_fd, target_dirfd, diff_id, mode, r, below, err);
     if (rc == 0)
         rc = layer_rootless_finish(r, target_dirfd, err);
     layer_rootless_free(r);
@@ -117,7 +120,7 @@ static int apply_full(int blob_fd, int target_dirfd, const char *diff_id, enum w
                       struct layer_rootless *rootless, struct layer_below *below, struct error **err)
 {
     if (geteuid() != 0 && rootless == NULL)
-        return apply_rootless_alone(blob_fd, target_dirfd, diff_id, mode, err);
+        return apply_rootless_alone(blob_fd, target_dirfd, diff_id, mode, below, err);
     if (diff_id && !digest_is_valid(diff_id))
         return error_setc(err, EXIT_INVALID, 0, "invalid diff_id %s", diff_id);
     struct layer_stream *s = NULL;
@@ -155,7 +158,5 @@ int layer_apply_with(int blob_fd, int target_dirfd, const char *diff_id, enum wh
 int layer_apply_below(int blob_fd, int target_dirfd, const char *diff_id, struct layer_below *below,
                       struct error **err)
 {
-    if (geteuid() != 0)
-        return layer_apply(blob_fd, target_dirfd, diff_id, WHITEOUT_OVERLAY, err);
     return apply_full(blob_fd, target_dirfd, diff_id, WHITEOUT_OVERLAY, NULL, below, err);
 }

@@ -240,3 +240,25 @@ overlay_lower() {
     [ -x "$out/b/rootfs/bin/busybox" ] && [ -z "$(find "$out/b/rootfs" ! -user "$RL_UID")" ]
     [ -n "$(ls "$RL_HOME/.local/share/imagetool/blobs/sha256")" ]
 }
+
+@test "rootless: a whiteout and a new file below a lower layer's symlink land where it leads, in the overlay the runtime mounts and in a copy (the user's view of the layers below)" {
+    local out
+    out=$(user_dir link-whiteout)
+    cp -a "$(link_whiteout_image new)" "$out/image"
+    chown -R "$RL_UID:$RL_GID" "$out/image"
+    run as_user imagetool unpack -q --backend copy "oci:$out/image:demo" "$out/c"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(link_whiteout_tree "$out/c/rootfs")" = "lnk=symbolic link target=/data data=new y " ] ||
+        fail "copy: $(link_whiteout_tree "$out/c/rootfs")"
+    run as_user imagetool unpack -q "oci:$out/image:demo" "$out/o" \
+        sh -c 'echo "lnk=$(stat -c %F /lnk) target=$(readlink /lnk) data=$(ls /data | tr "\n" " ")"'
+    [ "$status" -eq 0 ] && [ "$(jq -r .backend "$out/o/.imagetool.json")" = overlay ] || fail "$output"
+    run as_user runtime run -b "$out/o" "ctr-$$-$RANDOM"
+    [ "$status" -eq 0 ] || fail "$output"
+    [ "$(grep '^lnk=' <<<"$output")" = "lnk=symbolic link target=/data data=new y " ] || fail "overlay: $output"
+    # the top layer's cache holds the entries where the link leads
+    local top
+    top=$(overlay_lower "$out/o" | head -1)
+    [ "$(stat -c '%F %t:%T' "$top/data/x")" = "character special file 0:0" ] && [ -f "$top/data/new" ] &&
+        [ ! -e "$top/lnk" ] || fail "$(cd "$top" && find .)"
+}

@@ -115,6 +115,37 @@ append_layer() {
         "$src/index.json" >"$dst/index.json"
 }
 
+# link_whiteout_image [new]: a whiteout below a lower layer's symlink
+# (specs/layers.md, "Whiteouts"): the demo image, a layer with data/x,
+# data/y and lnk -> /data, then one with lnk/.wh.x; with "new" that layer
+# also adds lnk/new (the whiteout's neighbour: a file below the link).
+# Prints its OCI layout dir, tag "demo".
+link_whiteout_image() {
+    local l1="$BATS_TEST_TMPDIR/lw1" l2="$BATS_TEST_TMPDIR/lw2" top=(lnk/.wh.x)
+    local dir="$BATS_TEST_TMPDIR/link-whiteout${1:+-$1}"
+    rm -rf "$l1" "$l2" "$dir" "$dir-below"
+    mkdir -p "$l1/data" "$l2/lnk"
+    echo x >"$l1/data/x"
+    echo y >"$l1/data/y"
+    ln -s /data "$l1/lnk"
+    : >"$l2/lnk/.wh.x"
+    if [ "${1:-}" = new ]; then
+        echo new >"$l2/lnk/new"
+        top+=(lnk/new)
+    fi
+    tar -C "$l1" -cf "$BATS_TEST_TMPDIR/lw1.tar" data lnk
+    tar -C "$l2" -cf "$BATS_TEST_TMPDIR/lw2.tar" "${top[@]}"
+    append_layer "$(demo_image)" "$dir-below" "$BATS_TEST_TMPDIR/lw1.tar"
+    append_layer "$dir-below" "$dir" "$BATS_TEST_TMPDIR/lw2.tar"
+    echo "$dir"
+}
+
+# link_whiteout_tree ROOTFS: what the rule of link_whiteout_image decides, in one line.
+link_whiteout_tree() {
+    local root=$1
+    echo "lnk=$(stat -c %F "$root/lnk" 2>/dev/null) target=$(readlink "$root/lnk") data=$(ls "$root/data" | tr '\n' ' ')"
+}
+
 # whiteout_image [NAME]: the demo image plus a layer that deletes
 # /etc/issue, makes /var opaque, and carries an overlay marker an image must
 # not set (on /bin: kept, it would hide busybox); an OCI layout the test user
