@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/digest.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/strv.h"
@@ -130,8 +131,10 @@ static int resolve_source(struct store *s, const struct unpack_request *r, char 
     CLEANUP_ERROR struct error *lookup_err = NULL;
     if (source_lookup(r->source, &src, &rest, &lookup_err) < 0) {
         struct store_image img = { 0 };
-        if (store_resolve(s, r->source, &img, NULL) < 0) {
-            *err = TAKE_PTR(lookup_err);
+        CLEANUP_ERROR struct error *store_err = NULL;
+        if (store_resolve(s, r->source, &img, &store_err) < 0) {
+            /* a bare digest names a stored image, never a transport */
+            *err = digest_is_valid(r->source) ? TAKE_PTR(store_err) : TAKE_PTR(lookup_err);
             return -1;
         }
         *digest = TAKE_PTR(img.digest);

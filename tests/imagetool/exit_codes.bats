@@ -80,3 +80,17 @@ store_left_clean() {
     [ "$status" -eq 3 ] && [[ $output == *"manifest.json is a FIFO, not a regular file" ]] || fail "manifest.json: $status $output"
     store_left_clean
 }
+
+@test "unpack of a digest the store does not hold is 4, naming it (not an unknown transport 'sha256'); a stored one unpacks" {
+    local missing="sha256:$(printf '%064d' 0)" digest
+    run "$IMAGETOOL" --store "$S" unpack -q "$missing" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 4 ] || fail "$output"
+    [ "$output" = "imagetool: no image '$missing' in the store" ]
+    [ ! -e "$BATS_TEST_TMPDIR/b" ]
+    # its neighbour, a name with no transport, is still the transport's error
+    run "$IMAGETOOL" --store "$S" unpack -q "nosuch:latest" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 3 ] && [ "$output" = "imagetool: 'nosuch:latest': unknown transport 'nosuch'" ] || fail "$output"
+    digest=$("$IMAGETOOL" --store "$S" pull -q "oci:$IMG:demo")
+    run "$IMAGETOOL" --store "$S" unpack -q --backend copy "$digest" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 0 ] && [ -x "$BATS_TEST_TMPDIR/b/rootfs/bin/busybox" ] || fail "$output"
+}
