@@ -199,6 +199,24 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as tar:
     no_mounts_under "$BATS_TEST_TMPDIR/"
 }
 
+@test "erofs: two unpacks of the same image at once both work (each converts in parallel; the top layer waits for its view), one image per layer stays" {
+    local img store="$BATS_TEST_TMPDIR/store" supers
+    img=$(link_whiteout_image new)
+    supers=$(erofs_supers)
+    ef_unpack "oci:$img:demo" "$BATS_TEST_TMPDIR/a" &
+    local pid=$!
+    ef_unpack "oci:$img:demo" "$BATS_TEST_TMPDIR/b"
+    wait "$pid"
+    diff <(rootfs_listing "$BATS_TEST_TMPDIR/a/rootfs") <(rootfs_listing "$BATS_TEST_TMPDIR/b/rootfs")
+    [ "$(link_whiteout_tree "$BATS_TEST_TMPDIR/a/rootfs")" = "lnk=symbolic link target=/data data=new y " ]
+    [ -z "$(ls "$store/tmp")" ]
+    [ "$(ls "$store/images" | grep -c '\.erofs$')" = 4 ] || fail "$(ls "$store/images")"
+    fsck_images "$store"
+    "$IMAGETOOL" rm-bundle "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+    [ "$(erofs_supers)" = "$supers" ]
+    no_mounts_under "$BATS_TEST_TMPDIR/"
+}
+
 @test "erofs: a SIGKILL in the middle of a conversion leaves no image, and the next unpack works" {
     check_sigkill_conversion erofs
 }
