@@ -128,8 +128,8 @@ static int ef_writer_open(const char *path, void **out_w, struct error **err)
     if (fd < 0)
         return error_set(err, errno, "open %s", path);
     struct stat st;
-    if (fstat(fd, &st) < 0 || st.st_size != 0) {
-        int e = errno;
+    int e = fstat(fd, &st) < 0 ? errno : st.st_size != 0 ? EEXIST : 0;
+    if (e != 0) {
         close(fd);
         return error_set(err, e, "erofs: %s is not a new empty file", path);
     }
