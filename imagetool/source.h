@@ -45,6 +45,7 @@ struct source {
     /* rest: what follows "transport:" in the reference */
     int (*import)(struct store *s, const char *rest, const struct import_opts *o, struct imported *out,
                   struct error **err);
+    bool remote; /* fetched over the network: its layers convert while later ones still come */
 };
 
 /* Split "transport:rest" and find the transport. Unknown transport: EXIT_INVALID. */

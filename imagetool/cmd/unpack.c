@@ -147,8 +147,8 @@ static int resolve_source(struct store *s, const struct unpack_request *r, char 
     /* a pull's layers convert while later ones download; a local source's
      * while later blobs are verified, unless the live progress is to show
      * them one at a time (it follows the backend's reads after the import) */
-    bool remote = strcmp(src->transport, "docker") == 0 || strcmp(src->transport, "appc") == 0;
-    struct layer_pipeline *lp = remote || !unpack_progress_wanted(r->quiet) ? layer_pipeline_new(s, r->backend) : NULL;
+    struct layer_pipeline *lp =
+        src->remote || !unpack_progress_wanted(r->quiet) ? layer_pipeline_new(s, r->backend) : NULL;
     io.watch = layer_pipeline_watch(lp);
     struct imported imp = { 0 };
     int rc = source_import(s, r->source, &io, &imp, err);

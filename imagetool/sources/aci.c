@@ -24,4 +24,4 @@ static int aci_import(struct store *s, const char *rest, const struct import_opt
     return ret;
 }
 
-const struct source source_aci = { "aci", aci_import };
+const struct source source_aci = { .transport = "aci", .import = aci_import };

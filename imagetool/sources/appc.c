@@ -100,4 +100,4 @@ static int appc_import(struct store *s, const char *rest, const struct import_op
     return ret;
 }
 
-const struct source source_appc = { "appc", appc_import };
+const struct source source_appc = { .transport = "appc", .import = appc_import, .remote = true };

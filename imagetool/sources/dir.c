@@ -75,4 +75,4 @@ static int dir_import(struct store *s, const char *rest, const struct import_opt
     return r;
 }
 
-const struct source source_dir = { "dir", dir_import };
+const struct source source_dir = { .transport = "dir", .import = dir_import };

@@ -83,4 +83,4 @@ static int registry_import(struct store *s, const char *rest, const struct impor
     return ret;
 }
 
-const struct source source_docker_registry = { "docker", registry_import };
+const struct source source_docker_registry = { .transport = "docker", .import = registry_import, .remote = true };

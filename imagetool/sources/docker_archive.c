@@ -192,4 +192,4 @@ static int docker_archive_import(struct store *s, const char *rest, const struct
     return r < 0 ? error_prefix(err, "docker-archive:%s", file) : 0;
 }
 
-const struct source source_docker_archive = { "docker-archive", docker_archive_import };
+const struct source source_docker_archive = { .transport = "docker-archive", .import = docker_archive_import };

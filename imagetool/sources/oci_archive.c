@@ -68,4 +68,4 @@ static int oci_archive_import(struct store *s, const char *rest, const struct im
     return r < 0 ? error_prefix(err, "oci-archive:%s", file) : 0;
 }
 
-const struct source source_oci_archive = { "oci-archive", oci_archive_import };
+const struct source source_oci_archive = { .transport = "oci-archive", .import = oci_archive_import };

@@ -125,4 +125,4 @@ static int oci_layout_import(struct store *s, const char *rest, const struct imp
     return 0;
 }
 
-const struct source source_oci_layout = { "oci", oci_layout_import };
+const struct source source_oci_layout = { .transport = "oci", .import = oci_layout_import };
